@@ -1,0 +1,83 @@
+import { newResourceId } from './resource-id.js';
+import {
+  DEFAULT_RELEASE_CONFIG,
+  defaultStackName,
+  type EnvironmentConfig,
+  type EnvironmentName,
+  type ProjectConfig,
+  SCHEMA_VERSION,
+} from './schema.js';
+
+/** What `init` was told, by flags, environment variables or prompts. Unset optional fields keep their value. */
+export interface InitAnswers {
+  environment: EnvironmentName;
+  email: string;
+  region: EnvironmentConfig['region'];
+  stackName?: string | undefined;
+  releaseStrategy?: EnvironmentConfig['releaseStrategy'] | undefined;
+  geoAllowList?: string[] | undefined;
+  reservedConcurrency?: number | undefined;
+  handler?: string | undefined;
+}
+
+export interface FieldChange {
+  field: keyof EnvironmentConfig;
+  from: unknown;
+  to: unknown;
+}
+
+export interface InitPlan {
+  project: ProjectConfig;
+  environment: EnvironmentName;
+  /** The environment is new to the file (or the file itself is). */
+  created: boolean;
+  /** Values of an existing environment that the answers change: these need confirmation or --force. */
+  changes: FieldChange[];
+}
+
+const CHANGEABLE: Array<keyof InitAnswers & keyof EnvironmentConfig> = [
+  'email',
+  'region',
+  'stackName',
+  'releaseStrategy',
+  'geoAllowList',
+  'reservedConcurrency',
+  'handler',
+];
+
+/**
+ * Computes the project file `init` would write. The resource id of an environment already in the file is
+ * kept whatever the answers say: it names the buckets, and a new one would orphan their data.
+ */
+export function planInit(existing: ProjectConfig | undefined, answers: InitAnswers): InitPlan {
+  const previous = existing?.environments[answers.environment];
+  const next: EnvironmentConfig = {
+    email: answers.email,
+    region: answers.region,
+    stackName: answers.stackName ?? previous?.stackName ?? defaultStackName(answers.environment),
+    resourceId: previous?.resourceId ?? newResourceId(),
+    releaseStrategy: answers.releaseStrategy ?? previous?.releaseStrategy ?? DEFAULT_RELEASE_CONFIG.canary,
+  };
+  const geoAllowList = answers.geoAllowList ?? previous?.geoAllowList;
+  if (geoAllowList?.length) next.geoAllowList = geoAllowList;
+  const reservedConcurrency = answers.reservedConcurrency ?? previous?.reservedConcurrency;
+  if (reservedConcurrency !== undefined) next.reservedConcurrency = reservedConcurrency;
+  const handler = answers.handler ?? previous?.handler;
+  if (handler !== undefined) next.handler = handler;
+
+  const changes: FieldChange[] = previous
+    ? CHANGEABLE.filter((field) => JSON.stringify(previous[field]) !== JSON.stringify(next[field])).map(
+        (field) => ({ field, from: previous[field], to: next[field] }),
+      )
+    : [];
+
+  return {
+    project: {
+      schemaVersion: SCHEMA_VERSION,
+      environments: { ...existing?.environments, [answers.environment]: next },
+    },
+    environment: answers.environment,
+    created: !previous,
+    changes,
+  };
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { AWS_REGIONS } from './regions.js';
+
+/** Bumped when the file's shape changes incompatibly; older versions are migrated on load. */
+export const SCHEMA_VERSION = 1;
+
+export const ENVIRONMENT_NAMES = ['Production', 'Staging', 'Development'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** CodeDeploy's predefined Lambda deployment configurations (stored without the `CodeDeployDefault.` prefix). */
+export const RELEASE_CONFIGS = [
+  'LambdaCanary10Percent5Minutes',
+  'LambdaCanary10Percent10Minutes',
+  'LambdaCanary10Percent15Minutes',
+  'LambdaCanary10Percent30Minutes',
+  'LambdaLinear10PercentEvery1Minute',
+  'LambdaLinear10PercentEvery2Minutes',
+  'LambdaLinear10PercentEvery3Minutes',
+  'LambdaLinear10PercentEvery10Minutes',
+  'LambdaAllAtOnce',
+] as const;
+export type ReleaseConfig = (typeof RELEASE_CONFIGS)[number];
+export type ReleaseStrategy = 'canary' | 'linear' | 'all-at-once';
+
+/** The configuration each `--strategy canary|linear|all-at-once` shorthand stands for. */
+export const DEFAULT_RELEASE_CONFIG: Record<ReleaseStrategy, ReleaseConfig> = {
+  canary: 'LambdaCanary10Percent5Minutes',
+  linear: 'LambdaLinear10PercentEvery1Minute',
+  'all-at-once': 'LambdaAllAtOnce',
+};
+
+export function strategyOf(config: ReleaseConfig): ReleaseStrategy {
+  if (config.startsWith('LambdaCanary')) return 'canary';
+  if (config.startsWith('LambdaLinear')) return 'linear';
+  return 'all-at-once';
+}
+
+/** 8 lowercase letters/digits: valid inside an S3 bucket name (`cf-serverless-<id>`). */
+export const RESOURCE_ID_PATTERN = /^[a-z0-9]{8}$/;
+/** CloudFormation stack names: a letter, then letters, digits and hyphens, 128 at most. */
+export const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const COUNTRY_CODE_PATTERN = /^[A-Z]{2}$/;
+
+export const environmentSchema = z
+  .object({
+    email: z.string().regex(EMAIL_PATTERN, 'expected an e-mail address such as ops@example.com'),
+    region: z.enum(AWS_REGIONS, { error: 'expected an AWS region such as eu-west-1' }),
+    stackName: z
+      .string()
+      .regex(STACK_NAME_PATTERN, 'expected a CloudFormation stack name: a letter, then letters, digits or -'),
+    resourceId: z
+      .string()
+      .regex(RESOURCE_ID_PATTERN, 'expected 8 lowercase letters or digits (it names the S3 buckets)'),
+    releaseStrategy: z.enum(RELEASE_CONFIGS, {
+      error: `expected one of CodeDeploy's predefined Lambda configurations: ${RELEASE_CONFIGS.join(', ')}`,
+    }),
+    geoAllowList: z
+      .array(z.string().regex(COUNTRY_CODE_PATTERN, 'expected an ISO 3166-1 alpha-2 country code such as DE'))
+      .min(1)
+      .optional(),
+    reservedConcurrency: z.number().int().min(1).max(10_000).optional(),
+    handler: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+
+export const projectSchema = z
+  .object({
+    schemaVersion: z.literal(SCHEMA_VERSION, { error: `expected ${SCHEMA_VERSION}` }),
+    environments: z
+      .partialRecord(z.enum(ENVIRONMENT_NAMES), environmentSchema)
+      .refine((envs) => Object.keys(envs).length > 0, 'expected at least one environment'),
+  })
+  .strict();
+
+export type ProjectConfig = z.infer<typeof projectSchema>;
+
+/** One environment of the project file, with its name: what every command after `init` works on. */
+export interface ResolvedEnvironment extends EnvironmentConfig {
+  name: EnvironmentName;
+}
+
+export function defaultStackName(environment: EnvironmentName): string {
+  return `ServerlessInfra-${environment}`;
+}
