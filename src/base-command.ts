@@ -1,9 +1,11 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { ExitCode, UserError } from './errors.js';
-import { isInteractive } from './ui/terminal.js';
 import { style } from './ui/style.js';
+import { isInteractive } from './ui/terminal.js';
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
 
 const GLOBAL = 'GLOBAL';
@@ -23,13 +25,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       env: 'SERVERLESS_INFRA_ENVIRONMENT',
       helpGroup: GLOBAL,
     }),
-    profile: Flags.string({ summary: 'AWS named profile (default: AWS_PROFILE or default).', helpGroup: GLOBAL }),
+    profile: Flags.string({
+      summary: 'AWS named profile (default: AWS_PROFILE or default).',
+      helpGroup: GLOBAL,
+    }),
     region: Flags.string({
       summary: 'AWS region (overrides the project file).',
       env: 'SERVERLESS_INFRA_REGION',
       helpGroup: GLOBAL,
     }),
-    yes: Flags.boolean({ char: 'y', summary: 'Answer yes to every confirmation (for CI).', helpGroup: GLOBAL }),
+    yes: Flags.boolean({
+      char: 'y',
+      summary: 'Answer yes to every confirmation (for CI).',
+      helpGroup: GLOBAL,
+    }),
     verbose: Flags.boolean({ summary: 'Plain, detailed progress: one line per event.', helpGroup: GLOBAL }),
   };
 
@@ -74,7 +83,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (error.oclif) return super.catch(error); // oclif's own parse and exit errors
     this.logToStderr(`${style.red('Unexpected error:')} ${error.message}`);
     if (this.flags?.verbose || process.env.DEBUG) this.logToStderr(error.stack ?? '');
-    else this.logToStderr(style.dim('Run again with --verbose for the stack trace; this is a bug, please report it.'));
+    else
+      this.logToStderr(
+        style.dim('Run again with --verbose for the stack trace; this is a bug, please report it.'),
+      );
     this.exit(ExitCode.FAILURE);
   }
 }

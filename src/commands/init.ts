@@ -36,7 +36,8 @@ export interface InitResult {
 
 export default class Init extends BaseCommand<typeof Init> {
   static override summary = 'Create or update the project file (serverless-infra.json).';
-  static override description = `Asks for the notification e-mail, the AWS region and the environment, and writes \
+  static override description =
+    `Asks for the notification e-mail, the AWS region and the environment, and writes \
 serverless-infra.json in the current directory. Every question is also a flag and an environment variable; \
 without a terminal (CI) or under --json nothing is asked and a missing value is an error naming its flag.
 
@@ -51,7 +52,10 @@ resource id (it names the S3 buckets), and asks — or needs --force — before 
   ];
 
   static override flags = {
-    email: Flags.string({ summary: 'E-mail address that receives notifications.', env: 'SERVERLESS_INFRA_EMAIL' }),
+    email: Flags.string({
+      summary: 'E-mail address that receives notifications.',
+      env: 'SERVERLESS_INFRA_EMAIL',
+    }),
     'stack-name': Flags.string({
       summary: 'CloudFormation stack name (default: ServerlessInfra-<environment>).',
       env: 'SERVERLESS_INFRA_STACK_NAME',
@@ -117,7 +121,8 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
       email = await askText({
         message: 'Notification e-mail',
         default: previous?.email,
-        validate: (value) => EMAIL_PATTERN.test(value.trim()) || 'Enter an e-mail address such as ops@example.com',
+        validate: (value) =>
+          EMAIL_PATTERN.test(value.trim()) || 'Enter an e-mail address such as ops@example.com',
       });
       email = email.trim();
     }
@@ -200,7 +205,8 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
     if (geo.trim()) answers.geoAllowList = validGeoAllowList(geo);
     const concurrency = await askText({
       message: 'Reserved concurrency (empty for none)',
-      validate: (v) => v.trim() === '' || /^[1-9]\d{0,4}$/.test(v.trim()) || 'A whole number from 1, or empty',
+      validate: (v) =>
+        v.trim() === '' || /^[1-9]\d{0,4}$/.test(v.trim()) || 'A whole number from 1, or empty',
     });
     if (concurrency.trim()) answers.reservedConcurrency = Number(concurrency.trim());
     const handler = await askText({ message: 'Handler entry (empty for the built-in items API)' });
@@ -209,7 +215,9 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
 
   private async confirmChanges(plan: InitPlan): Promise<void> {
     const list = plan.changes
-      .map((c) => `  ${c.field}: ${JSON.stringify(c.from) ?? '(unset)'} → ${JSON.stringify(c.to) ?? '(unset)'}`)
+      .map(
+        (c) => `  ${c.field}: ${JSON.stringify(c.from) ?? '(unset)'} → ${JSON.stringify(c.to) ?? '(unset)'}`,
+      )
       .join('\n');
     if (this.flags.yes) return;
     if (!this.interactive) {
@@ -235,7 +243,9 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
     if (env.reservedConcurrency) rows.push(['Concurrency', String(env.reservedConcurrency)]);
     if (env.handler) rows.push(['Handler', env.handler]);
     const verb = plan.created ? 'added' : 'updated';
-    this.info(`${style.green('✔')} ${path.basename(file)}: environment ${style.bold(plan.environment)} ${verb}`);
+    this.info(
+      `${style.green('✔')} ${path.basename(file)}: environment ${style.bold(plan.environment)} ${verb}`,
+    );
     for (const [key, value] of rows) this.info(`  ${key.padEnd(12)}${value}`);
     this.info('');
     this.info('Next:');
@@ -257,14 +267,18 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
 
 function validEnvironment(value: string): EnvironmentName {
   const name = parseEnvironmentName(value);
-  if (!name) throw new UsageError(`Unknown environment "${value}".`, `Use one of ${ENVIRONMENT_NAMES.join(', ')}.`);
+  if (!name)
+    throw new UsageError(`Unknown environment "${value}".`, `Use one of ${ENVIRONMENT_NAMES.join(', ')}.`);
   return name;
 }
 
 function validEmail(value: string): string {
   const email = value.trim();
   if (!EMAIL_PATTERN.test(email)) {
-    throw new UsageError(`"${value}" is not an e-mail address.`, 'Pass --email with an address such as ops@example.com.');
+    throw new UsageError(
+      `"${value}" is not an e-mail address.`,
+      'Pass --email with an address such as ops@example.com.',
+    );
   }
   return email;
 }
@@ -308,7 +322,8 @@ function geoProblem(value: string): string | undefined {
 
 function validGeoAllowList(value: string): string[] {
   const problem = geoProblem(value);
-  if (problem) throw new UsageError(problem, 'Pass --geo-allow with codes separated by commas, e.g. DE,FR,US.');
+  if (problem)
+    throw new UsageError(problem, 'Pass --geo-allow with codes separated by commas, e.g. DE,FR,US.');
   return [...new Set(value.split(',').map((c) => c.trim().toUpperCase()))];
 }
 
@@ -322,7 +337,10 @@ async function validHandler(value: string): Promise<string> {
   try {
     await access(path.resolve(value));
   } catch {
-    throw new UsageError(`Handler file ${path.resolve(value)} does not exist.`, 'Check the path given to --handler.');
+    throw new UsageError(
+      `Handler file ${path.resolve(value)} does not exist.`,
+      'Check the path given to --handler.',
+    );
   }
   return path.relative(process.cwd(), path.resolve(value)).split(path.sep).join('/');
 }
