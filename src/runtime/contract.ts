@@ -1,0 +1,38 @@
+/**
+ * What the stack (src/synth) and the handler (src/runtime) must agree on. The CLI may import this file;
+ * the handler must never import CLI code.
+ */
+
+/** Environment variables the stack sets on the function and the handler reads. */
+export const RUNTIME_ENV = {
+  tableName: 'TABLE_NAME',
+  statusIndex: 'TABLE_STATUS_INDEX',
+  bucketName: 'BUCKET_NAME',
+  topicArn: 'TOPIC_ARN',
+  environment: 'ENVIRONMENT',
+  corsAllowOrigin: 'CORS_ALLOW_ORIGIN',
+} as const;
+
+/** The items table: partition key `id`; the index lists one status newest-first without scanning. */
+export const TABLE_KEYS = {
+  partitionKey: 'id',
+  statusIndex: { name: 'byStatus', partitionKey: 'status', sortKey: 'createdAt' },
+} as const;
+
+/** Where the handler writes an item's metadata in the storage bucket: `items/<id>/metadata.json`. */
+export const METADATA_PREFIX = 'items/';
+
+/** The routes API Gateway sends to the function (all Lambda proxy integrations on the alias `live`). */
+export const API_ROUTES = [
+  { path: '/items', methods: ['GET', 'POST'] },
+  { path: '/items/{id}', methods: ['GET', 'PUT', 'PATCH', 'DELETE'] },
+] as const;
+
+/** One CORS configuration for API Gateway's preflight answers and the handler's own headers. */
+export const CORS = {
+  allowOrigin: '*',
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  allowHeaders: ['Content-Type', 'Authorization', 'If-Match', 'X-Amz-Date', 'X-Amz-Security-Token', 'X-Api-Key'],
+  exposeHeaders: ['ETag', 'Location', 'X-Request-Id'],
+  maxAgeSeconds: 600,
+} as const;
