@@ -1,0 +1,27 @@
+// Cold start of the CLI: `--version` and `--help` against bare `node -e ''`, measured in the same run,
+// alternating so that machine load affects both alike. Target: at most 2.5x bare Node.
+import { median, table, timeCommand } from './stats.mjs';
+
+const RUNS = 15;
+const node = process.execPath;
+const cases = {
+  "node -e ''": [node, ['-e', '']],
+  'serverless-infra --version': [node, ['bin/run.js', '--version']],
+  'serverless-infra --help': [node, ['bin/run.js', '--help']],
+  'serverless-infra init --help': [node, ['bin/run.js', 'init', '--help']],
+};
+
+const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+for (const [cmd, args] of Object.values(cases)) timeCommand(cmd, args); // warm the file cache
+for (let i = 0; i < RUNS; i++) {
+  for (const [name, [cmd, args]] of Object.entries(cases)) samples[name].push(timeCommand(cmd, args));
+}
+
+const baseline = median(samples["node -e ''"]);
+const rows = [['command', 'median ms', 'x bare node']];
+for (const [name, values] of Object.entries(samples)) {
+  const m = median(values);
+  rows.push([name, m.toFixed(1), (m / baseline).toFixed(2)]);
+}
+console.log(`Cold start, median of ${RUNS} runs (target: <= 2.5x bare node)`);
+table(rows);

@@ -1,0 +1,135 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { parseProject } from '../../src/config/project-file.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+// The built binary (npm test builds first), without a terminal: nothing may prompt.
+const FLAGS = ['--email', 'ops@example.com', '--region', 'eu-west-1', '--environment', 'Production', '--yes'];
+
+describe('init without a terminal', () => {
+  let cwd: string;
+  const file = () => path.join(cwd, 'serverless-infra.json');
+  const read = async () => parseProject(await readFile(file(), 'utf8'), file());
+
+  beforeEach(async () => {
+    cwd = await tempDir();
+  });
+
+  it('writes a project file the schema accepts from flags', async () => {
+    const result = await runCli(['init', ...FLAGS], { cwd });
+    expect(result.code).toBe(0);
+    const project = await read();
+    expect(project.environments.Production).toMatchObject({ email: 'ops@example.com', region: 'eu-west-1' });
+    expect(result.stderr).toContain('serverless-infra synth -e Production');
+  });
+
+  it('takes every value from environment variables too', async () => {
+    const result = await runCli(['init'], {
+      cwd,
+      env: {
+        SERVERLESS_INFRA_EMAIL: 'ci@example.com',
+        SERVERLESS_INFRA_REGION: 'us-west-2',
+        SERVERLESS_INFRA_ENVIRONMENT: 'staging',
+        SERVERLESS_INFRA_RELEASE_STRATEGY: 'linear',
+        SERVERLESS_INFRA_GEO_ALLOW: 'de, fr',
+      },
+    });
+    expect(result.code).toBe(0);
+    expect((await read()).environments.Staging).toMatchObject({
+      email: 'ci@example.com',
+      region: 'us-west-2',
+      releaseStrategy: 'LambdaLinear10PercentEvery1Minute',
+      geoAllowList: ['DE', 'FR'],
+    });
+  });
+
+  it('keeps the resource id across re-runs and when another environment is added', async () => {
+    await runCli(['init', ...FLAGS], { cwd });
+    const id = (await read()).environments.Production!.resourceId;
+
+    const rerun = await runCli(['init', ...FLAGS], { cwd });
+    expect(rerun.code).toBe(0);
+    expect(rerun.stderr).toContain('nothing to change');
+
+    const staging = await runCli(
+      ['init', '--email', 'qa@example.com', '--region', 'us-east-1', '-e', 'Staging', '--json'],
+      { cwd },
+    );
+    expect(staging.code).toBe(0);
+    expect(JSON.parse(staging.stdout)).toMatchObject({
+      environment: 'Staging',
+      created: true,
+      written: true,
+    });
+    const project = await read();
+    expect(project.environments.Production!.resourceId).toBe(id);
+    expect(project.environments.Staging!.resourceId).not.toBe(id);
+  });
+
+  it('exits 2 naming the missing flags, and writes nothing', async () => {
+    const result = await runCli(['init'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--environment');
+    expect(result.stderr).toContain('--email');
+    expect(result.stderr).toContain('--region');
+    await expect(readFile(file())).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses a changed value without --force, then applies it with --force and keeps the id', async () => {
+    await runCli(['init', ...FLAGS], { cwd });
+    const before = await readFile(file(), 'utf8');
+    const refused = await runCli(['init', '-e', 'Production', '--email', 'other@example.com'], { cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('email: "ops@example.com" → "other@example.com"');
+    expect(await readFile(file(), 'utf8')).toBe(before);
+
+    const forced = await runCli(['init', '-e', 'Production', '--email', 'other@example.com', '--force'], {
+      cwd,
+    });
+    expect(forced.code).toBe(0);
+    const project = await read();
+    expect(project.environments.Production!.email).toBe('other@example.com');
+    expect(project.environments.Production!.resourceId).toBe(
+      JSON.parse(before).environments.Production.resourceId,
+    );
+  });
+
+  it.each([
+    [['--email', 'not-an-email'], /not an e-mail address/],
+    [['--region', 'mars-north-1'], /not an AWS region/],
+    [['--environment', 'Prod'], /Unknown environment "Prod"/],
+    [['--release-strategy', 'yolo'], /Unknown release strategy/],
+    [['--geo-allow', 'Germany'], /Not ISO 3166-1 alpha-2 country codes: GERMANY/],
+    [['--stack-name', '1-bad'], /not a valid CloudFormation stack name/],
+    [['--handler', 'missing.ts'], /does not exist/],
+  ])('rejects bad input %j with exit 2 and no file', async (bad, message) => {
+    const args = ['init', ...FLAGS];
+    for (let i = 0; i < bad.length; i += 2) {
+      const at = args.indexOf(bad[i]!);
+      if (at >= 0) args.splice(at, 2);
+      args.push(bad[i]!, bad[i + 1]!);
+    }
+    const result = await runCli(args, { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    await expect(readFile(file())).rejects.toThrow(/ENOENT/);
+  });
+
+  it('reports a corrupted project file clearly and leaves it untouched', async () => {
+    await writeFile(file(), '{ "schemaVersion": 1, "environments": { "Production": { "email": 3 } } }');
+    const before = await readFile(file(), 'utf8');
+    const result = await runCli(['init', ...FLAGS], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file()} is not a valid project file`);
+    expect(result.stderr).toContain('environments.Production.email');
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(await readFile(file(), 'utf8')).toBe(before);
+  });
+
+  it('prints a JSON error object under --json', async () => {
+    const result = await runCli(['init', '--json'], { cwd });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'UsageError' } });
+  });
+});

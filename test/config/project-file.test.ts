@@ -1,0 +1,158 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planInit } from '../../src/config/init-project.js';
+import {
+  parseProject,
+  readProject,
+  resolveEnvironment,
+  serializeProject,
+  writeProject,
+} from '../../src/config/project-file.js';
+import { newResourceId } from '../../src/config/resource-id.js';
+import { RESOURCE_ID_PATTERN } from '../../src/config/schema.js';
+import { UsageError } from '../../src/errors.js';
+import { tempDir } from '../helpers/cli.js';
+
+const production = { environment: 'Production', email: 'ops@example.com', region: 'eu-west-1' } as const;
+
+describe('resource id', () => {
+  it('is 8 lowercase letters or digits, and different each time', () => {
+    const ids = new Set(Array.from({ length: 200 }, newResourceId));
+    for (const id of ids) expect(id).toMatch(RESOURCE_ID_PATTERN);
+    expect(ids.size).toBe(200);
+  });
+});
+
+describe('planInit', () => {
+  it('creates an environment with defaults and a fresh resource id', () => {
+    const plan = planInit(undefined, production);
+    const env = plan.project.environments.Production!;
+    expect(plan.created).toBe(true);
+    expect(env).toMatchObject({
+      email: 'ops@example.com',
+      region: 'eu-west-1',
+      stackName: 'ServerlessInfra-Production',
+      releaseStrategy: 'LambdaCanary10Percent5Minutes',
+    });
+    expect(env.resourceId).toMatch(RESOURCE_ID_PATTERN);
+  });
+
+  it('keeps the resource id of an existing environment and lists what changes', () => {
+    const first = planInit(undefined, production).project;
+    const again = planInit(first, {
+      ...production,
+      email: 'new@example.com',
+      releaseStrategy: 'LambdaAllAtOnce',
+    });
+    expect(again.created).toBe(false);
+    expect(again.project.environments.Production!.resourceId).toBe(first.environments.Production!.resourceId);
+    expect(again.changes).toEqual([
+      { field: 'email', from: 'ops@example.com', to: 'new@example.com' },
+      { field: 'releaseStrategy', from: 'LambdaCanary10Percent5Minutes', to: 'LambdaAllAtOnce' },
+    ]);
+  });
+
+  it('adds a second environment with its own id and leaves the first untouched', () => {
+    const first = planInit(undefined, production).project;
+    const both = planInit(first, {
+      environment: 'Staging',
+      email: 'qa@example.com',
+      region: 'us-east-1',
+    }).project;
+    expect(both.environments.Production).toEqual(first.environments.Production);
+    expect(both.environments.Staging!.resourceId).not.toBe(first.environments.Production!.resourceId);
+  });
+});
+
+describe('project file', () => {
+  it('round-trips through an atomic write', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'serverless-infra.json');
+    const project = planInit(undefined, {
+      ...production,
+      geoAllowList: ['DE', 'FR'],
+      reservedConcurrency: 5,
+    }).project;
+    await writeProject(file, project);
+    expect(await readProject(file)).toEqual(project);
+    expect(await readFile(file, 'utf8')).toBe(serializeProject(project));
+  });
+
+  it('names the file, the field and what is expected when a value is broken', () => {
+    const project = planInit(undefined, production).project;
+    const broken = JSON.parse(serializeProject(project));
+    broken.environments.Production.resourceId = 'NOT-OK';
+    broken.environments.Production.region = 'mars-1';
+    const error = captureError(() => parseProject(JSON.stringify(broken), '/p/serverless-infra.json'));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toContain('/p/serverless-infra.json');
+    expect(error.message).toContain(
+      'environments.Production.resourceId: expected 8 lowercase letters or digits',
+    );
+    expect(error.message).toContain('environments.Production.region: expected an AWS region');
+  });
+
+  it('reports invalid JSON as a usage error, not a stack trace', () => {
+    const error = captureError(() => parseProject('{"schemaVersion": 1,', 'x.json'));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toMatch(/^x\.json is not valid JSON/);
+  });
+
+  it('rejects unknown fields so that typos do not pass silently', () => {
+    const project = JSON.parse(serializeProject(planInit(undefined, production).project));
+    project.environments.Production.emial = 'x@example.com';
+    expect(() => parseProject(JSON.stringify(project), 'f')).toThrow(/Unrecognized key.*emial/);
+  });
+
+  it('returns undefined when there is no file', async () => {
+    expect(await readProject(path.join(await tempDir(), 'missing.json'))).toBeUndefined();
+  });
+
+  it('leaves the old file intact when the new content is invalid', async () => {
+    const file = path.join(await tempDir(), 'serverless-infra.json');
+    await writeFile(file, 'original');
+    const project = planInit(undefined, production).project;
+    (project.environments.Production as { email: string }).email = 'nope';
+    await expect(writeProject(file, project)).rejects.toThrow();
+    expect(await readFile(file, 'utf8')).toBe('original');
+  });
+});
+
+describe('resolveEnvironment', () => {
+  const one = planInit(undefined, production).project;
+  const two = planInit(one, {
+    environment: 'Development',
+    email: 'dev@example.com',
+    region: 'eu-west-1',
+  }).project;
+
+  it('picks the only environment when none is named', () => {
+    expect(resolveEnvironment(one, undefined).name).toBe('Production');
+  });
+
+  it('matches names case-insensitively', () => {
+    expect(resolveEnvironment(two, 'development').email).toBe('dev@example.com');
+  });
+
+  it('asks for --environment when there are several', () => {
+    expect(() => resolveEnvironment(two, undefined)).toThrow(
+      /several environments \(Production, Development\)/,
+    );
+  });
+
+  it('names the environments it has when the named one is missing', () => {
+    expect(() => resolveEnvironment(two, 'Staging')).toThrow(
+      /No environment "Staging".*Production, Development/,
+    );
+  });
+});
+
+function captureError(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}
