@@ -11,6 +11,7 @@ import { Notifications } from './constructs/notifications.js';
 import { Observability } from './constructs/observability.js';
 import { Release } from './constructs/release.js';
 import { Storage } from './constructs/storage.js';
+import { acknowledgeAllowListedWildcards } from './iam-allow-list.js';
 
 /** The Lambda code: a directory holding the bundle, and the handler inside it. */
 export interface HandlerCode {
@@ -107,6 +108,13 @@ export class ServerlessStack extends Stack {
     });
 
     this.addOutputs();
+    // After every construct (and any extension, e.g. auth/WAF) has added its statements.
+    this.node.addValidation({
+      validate: () => {
+        acknowledgeAllowListedWildcards(this);
+        return [];
+      },
+    });
   }
 
   /** The stack's interface to deploy/release (CONTRACT.md): keys are fixed. */
