@@ -158,6 +158,7 @@ describe('Compute', () => {
     const { template } = synthesized(PRODUCTION);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Code: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder
         S3Bucket: { 'Fn::Sub': 'serverless-infra-assets-${AWS::AccountId}-eu-west-1' },
         S3Key: Match.stringLikeRegexp('^[0-9a-f]{64}\\.zip$'),
       },
@@ -346,9 +347,11 @@ describe('Release wiring', () => {
     const alarms = resourcesOf(json, 'AWS::CloudWatch::Alarm');
     const errors = alarms.find(([, a]) => a.Properties!.MetricName === 'Errors');
     const fivexx = alarms.find(([, a]) => a.Properties!.MetricName === '5XXError');
-    expect(errors?.[1].Properties!.Namespace).toBe('AWS/Lambda');
-    expect(JSON.stringify(errors?.[1].Properties!.Dimensions)).toContain('"Name":"Resource"');
-    expect(fivexx?.[1].Properties!.Namespace).toBe('AWS/ApiGateway');
+    if (!errors || !fivexx) throw new Error('expected an Errors and a 5XXError alarm');
+    expect(errors[1].Properties!.Namespace).toBe('AWS/Lambda');
+    // Dimension Resource = function:live: the alias, not the whole function.
+    expect(JSON.stringify(errors[1].Properties!.Dimensions)).toContain('"Name":"Resource"');
+    expect(fivexx[1].Properties!.Namespace).toBe('AWS/ApiGateway');
     template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
       ApplicationName: ref(json, 'AWS::CodeDeploy::Application'),
       DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
