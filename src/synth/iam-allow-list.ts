@@ -1,6 +1,11 @@
-import { CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
-import { type Stack, Validations } from 'aws-cdk-lib/core';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as cdk from 'aws-cdk-lib/core';
+import type { Stack } from 'aws-cdk-lib/core';
 import type { IConstruct } from 'constructs';
+import { requireCdk } from './cdk-modules.js';
+
+const { CfnPolicy, CfnRole } = requireCdk('aws-cdk-lib/aws-iam') as typeof iam;
+const { Validations } = requireCdk('aws-cdk-lib/core') as typeof cdk;
 
 /**
  * The only resource wildcards an Allow statement of this stack may carry, each with its reason (DESIGN D7).

@@ -1,4 +1,14 @@
-import {
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as cdk from 'aws-cdk-lib/core';
+import { Construct } from 'constructs';
+import { API_ROUTES, CORS } from '../../runtime/contract.js';
+import { requireCdk } from '../cdk-modules.js';
+import { removalPolicyFor } from './removal.js';
+
+const {
   AccessLogFormat,
   CfnAccount,
   EndpointType,
@@ -6,14 +16,14 @@ import {
   LogGroupLogDestination,
   MethodLoggingLevel,
   RestApi,
-} from 'aws-cdk-lib/aws-apigateway';
-import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib/core';
-import { Construct } from 'constructs';
-import { API_ROUTES, CORS } from '../../runtime/contract.js';
-import { removalPolicyFor } from './removal.js';
+} = requireCdk('aws-cdk-lib/aws-apigateway') as typeof apigateway;
+const { PolicyDocument, PolicyStatement, Role, ServicePrincipal } = requireCdk(
+  'aws-cdk-lib/aws-iam',
+) as typeof iam;
+const { LogGroup, RetentionDays } = requireCdk('aws-cdk-lib/aws-logs') as typeof logs;
+const { ArnFormat, Duration, RemovalPolicy, Stack, Validations } = requireCdk(
+  'aws-cdk-lib/core',
+) as typeof cdk;
 
 export const API_STAGE = 'v1';
 
@@ -34,8 +44,8 @@ export interface ApiProps {
  * depend on it so the first deploy in a fresh account does not fail.
  */
 export class Api extends Construct {
-  readonly api: RestApi;
-  readonly accessLogGroup: LogGroup;
+  readonly api: apigateway.RestApi;
+  readonly accessLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -127,7 +137,7 @@ export class Api extends Construct {
  * AmazonAPIGatewayPushToCloudWatchLogs. The role is retained: deleting it would break other APIs' logging.
  */
 class ApiGatewayAccount extends Construct {
-  readonly account: CfnAccount;
+  readonly account: apigateway.CfnAccount;
 
   constructor(scope: Construct, id: string, props: { retainRole: boolean }) {
     super(scope, id);
