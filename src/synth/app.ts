@@ -49,14 +49,15 @@ export async function synthesizeStack(
 ): Promise<SynthResult> {
   const code = await prepareHandlerCode(env.handler, options.projectDir ?? process.cwd());
   try {
-    const { app, stack } = createApp(env, code, { outdir: options.outdir, validate: options.validate });
+    let built: ReturnType<typeof createApp>;
     let assembly: ReturnType<cdk.App['synth']>;
     try {
-      assembly = app.synth();
+      built = createApp(env, code, { outdir: options.outdir, validate: options.validate });
+      assembly = built.app.synth();
     } catch (error) {
       throw constructError(error);
     }
-    const artifact = assembly.getStackByName(stack.stackName);
+    const artifact = assembly.getStackByName(built.stack.stackName);
     return { assembly, stack: artifact, messages: messagesOf(artifact) };
   } finally {
     await code.dispose();
