@@ -26,7 +26,6 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --port 8080 --reset',
-    'curl -X POST localhost:3000/items -H "Content-Type: application/json" -d \'{"name":"first"}\'',
   ];
 
   // A server runs until stopped; it has no result for --json.
