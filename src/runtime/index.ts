@@ -49,14 +49,15 @@ export async function handler(
     if (request.method === 'OPTIONS') {
       result = preflightResult(route.methods);
     } else {
-      const run = routes[route.template][request.method];
+      const methods = routes[route.template];
+      const run = Object.hasOwn(methods, request.method) ? methods[request.method] : undefined;
       if (!run) throw methodNotAllowed(route.methods);
       if (WRITE_METHODS.has(request.method)) authorizeWrite(event.requestContext?.authorizer);
       result = await run(request, {
         id: route.id,
         sideEffectFailed: (what, error) => {
           log.error(`Item written, but its ${what} failed`, errorFields(error));
-          void reportError(`${what} after write`, error);
+          return reportError(`${what} after write`, error);
         },
       });
     }
@@ -65,6 +66,8 @@ export async function handler(
     if (mapped.unexpected) {
       log.error('Unexpected error', errorFields(error));
       await reportError('request', error);
+    } else if (mapped.result.statusCode >= 500) {
+      log.warn('A store is throttling', errorFields(error));
     }
     result = mapped.result;
   }

@@ -20,7 +20,7 @@ export interface ItemsApiDeps {
 export interface RouteContext {
   id: string | undefined;
   /** Side effects after a committed write (metadata, notification) do not fail the request: report them. */
-  sideEffectFailed(what: string, error: unknown): void;
+  sideEffectFailed(what: string, error: unknown): Promise<void>;
 }
 
 export type RouteHandler = (request: ApiRequest, context: RouteContext) => Promise<APIGatewayProxyResult>;
