@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { projectFilePath, readProject, resolveEnvironment } from '../config/project-file.js';
+import type { ResolvedEnvironment } from '../config/schema.js';
+import { style } from '../ui/style.js';
+
+/** Where `dev` keeps the local stores' data, inside the project. */
+export const DEV_DATA_DIR = path.join('.serverless-infra', 'dev');
+
+export interface DevResult {
+  url: string;
+  dataDir: string;
+  stopped: boolean;
+}
+
+export default class Dev extends BaseCommand<typeof Dev> {
+  static override summary = 'Run the items API on this machine, without AWS.';
+  static override description =
+    `Serves the same handler the stack deploys on http://127.0.0.1:<port>, invoked \
+with the events API Gateway sends, backed by embedded stores: DynamoDB (dynalite) and S3 (s3rver) with the \
+table, index and bucket the stack creates; SNS notifications are printed here. No Docker, no AWS account.
+
+Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stops the server.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --port 8080 --reset',
+  ];
+
+  // A server runs until stopped; it has no result for --json.
+  static override enableJsonFlag = false;
+
+  static override flags = {
+    port: Flags.integer({
+      char: 'p',
+      summary: 'Port on 127.0.0.1 to serve on.',
+      default: 3000,
+      min: 1,
+      max: 65_535,
+      env: 'SERVERLESS_INFRA_DEV_PORT',
+    }),
+    reset: Flags.boolean({ summary: `Delete the local data (${DEV_DATA_DIR}) before starting.` }),
+  };
+
+  public async run(): Promise<DevResult> {
+    const { flags } = this;
+    const environment = await this.environmentIfAny();
+    const dataDir = path.resolve(DEV_DATA_DIR);
+    const { startDevServer } = await import('../dev/server.js');
+    const server = await startDevServer({
+      port: flags.port,
+      dataDir,
+      reset: flags.reset,
+      environment: environment?.name ?? 'Development',
+      names: {
+        region: environment?.region ?? 'us-east-1',
+        ...(environment ? { bucketName: `cf-serverless-${environment.resourceId}` } : {}),
+      },
+      logLevel: flags.verbose ? 'INFO' : 'WARN',
+      onRequest: ({ method, url, status, ms }) => {
+        const colour = status >= 500 ? style.red : status >= 400 ? style.yellow : style.green;
+        this.info(
+          `${style.dim(new Date().toISOString().slice(11, 19))} ${method} ${url} ${colour(String(status))} ${style.dim(`${ms} ms`)}`,
+        );
+      },
+      onPublish: ({ subject, message }) => {
+        this.info(`${style.cyan('SNS')} ${subject ?? '(no subject)'}`);
+        this.info(style.dim(message.replace(/^/gm, '    ')));
+      },
+    });
+
+    this.info(
+      `${style.green('✔')} Items API on ${style.bold(server.url)}  ${style.dim(`(data: ${path.relative(process.cwd(), dataDir)})`)}`,
+    );
+    this.info(`  GET/POST ${server.url}/items   GET/PUT/PATCH/DELETE ${server.url}/items/{id}`);
+    this.info(
+      style.dim(`  table ${server.names.tableName}, bucket ${server.names.bucketName}; Ctrl-C to stop`),
+    );
+
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    this.info('Stopping…');
+    await server.stop();
+    this.info(`${style.green('✔')} Stopped.`);
+    return { url: server.url, dataDir, stopped: true };
+  }
+
+  /** The project's environment when there is a project file; `dev` works without one (defaults). */
+  private async environmentIfAny(): Promise<ResolvedEnvironment | undefined> {
+    const project = await readProject(projectFilePath());
+    if (!project) return undefined;
+    return resolveEnvironment(project, this.flags.environment);
+  }
+}

@@ -1,0 +1,216 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { UserError } from '../errors.js';
+import { type LocalStoreNames, type LocalStores, startLocalStores } from './local-stores.js';
+import { resolveRoute, resultHeaders, toProxyEvent } from './proxy-event.js';
+import { closeServer, type PublishedMessage } from './sns-sink.js';
+
+/** API Gateway refuses payloads over 10 MB before the function sees them. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface DevServerOptions {
+  port: number;
+  /** Where the stores keep their data (`.serverless-infra/dev` in the project). */
+  dataDir: string;
+  reset: boolean;
+  names: Partial<LocalStoreNames>;
+  environment: string;
+  /** The handler's log level (AWS_LAMBDA_LOG_LEVEL). */
+  logLevel: string;
+  onRequest(line: { method: string; url: string; status: number; ms: number }): void;
+  onPublish(message: PublishedMessage): void;
+}
+
+export interface DevServer {
+  url: string;
+  names: LocalStoreNames;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves the items API handler on 127.0.0.1 as API Gateway would invoke it, with embedded stores. The HTTP
+ * port is taken first, so a busy port fails before anything else starts.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  let handler: Handler | undefined;
+  const server = createServer((request, response) => {
+    if (!handler) {
+      response.writeHead(503).end();
+      return;
+    }
+    void serve(handler, request, response, options);
+  });
+  await listen(server, options.port);
+
+  let stores: LocalStores | undefined;
+  try {
+    const bundle = runtimeBundlePath();
+    if (options.reset) await rm(options.dataDir, { recursive: true, force: true });
+    stores = await startLocalStores({
+      dataDir: options.dataDir,
+      names: options.names,
+      onPublish: options.onPublish,
+    });
+    // The SDK inside the handler finds the stores through its own AWS_ENDPOINT_URL_<SERVICE> variables.
+    Object.assign(process.env, stores.env, {
+      ENVIRONMENT: options.environment,
+      AWS_LAMBDA_LOG_LEVEL: options.logLevel,
+    });
+    handler = ((await import(pathToFileURL(bundle).href)) as { handler: Handler }).handler;
+  } catch (error) {
+    await closeServer(server);
+    await stores?.stop();
+    throw friendlyStoreError(error, options.dataDir);
+  }
+  const running = stores;
+  return {
+    url: `http://127.0.0.1:${options.port}`,
+    names: running.names,
+    async stop() {
+      await closeServer(server);
+      await running.stop();
+    },
+  };
+}
+
+async function serve(
+  handler: Handler,
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: DevServerOptions,
+) {
+  const started = Date.now();
+  const method = request.method ?? 'GET';
+  const url = request.url ?? '/';
+  let status = 500;
+  try {
+    const body = await readBody(request);
+    const route = resolveRoute(method, new URL(url, 'http://127.0.0.1').pathname);
+    if (body === undefined) {
+      status = 413;
+      sendJson(response, status, { message: 'Request Too Long' });
+    } else if (!route) {
+      // What API Gateway answers for a path or method it has no resource for.
+      status = 403;
+      sendJson(response, status, { message: 'Missing Authentication Token' });
+    } else {
+      const event = toProxyEvent(
+        {
+          method,
+          url,
+          rawHeaders: request.rawHeaders,
+          body,
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        },
+        route,
+      );
+      const result = await invoke(handler, event);
+      status = result.statusCode;
+      const payload = result.isBase64Encoded
+        ? Buffer.from(result.body, 'base64')
+        : Buffer.from(result.body ?? '');
+      response.writeHead(status, {
+        ...resultHeaders(result),
+        'x-amzn-RequestId': event.requestContext.requestId,
+      });
+      response.end(payload);
+    }
+  } catch {
+    // A handler that throws or returns garbage: API Gateway answers 502.
+    status = 502;
+    if (!response.headersSent) sendJson(response, status, { message: 'Internal server error' });
+    else response.end();
+  }
+  options.onRequest({ method, url, status, ms: Date.now() - started });
+}
+
+async function invoke(handler: Handler, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const context = {
+    awsRequestId: event.requestContext.requestId,
+    functionName: 'serverless-infra-dev',
+  } as Context;
+  const result = await handler(event, context);
+  if (!result || typeof result.statusCode !== 'number') throw new Error('Malformed Lambda proxy response');
+  return result;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** The body, or undefined when it is over API Gateway's payload limit. */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > MAX_PAYLOAD_BYTES ? undefined : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new UserError(`Port ${port} on 127.0.0.1 is already in use.`, {
+            suggestion: `Stop what is using it, or pass another port: serverless-infra dev --port ${port + 1}`,
+            code: 'PortInUse',
+          }),
+        );
+      } else if (error.code === 'EACCES') {
+        reject(
+          new UserError(`Not allowed to listen on port ${port}.`, {
+            suggestion: 'Pass --port 1024 or higher.',
+          }),
+        );
+      } else reject(error);
+    });
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+/** The handler as the package build bundled it (the same file the stack deploys). */
+export function runtimeBundlePath(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  const bundle = path.join(dir, 'dist', 'runtime', 'index.mjs');
+  if (!existsSync(bundle)) {
+    throw new UserError(`The handler bundle ${bundle} is missing.`, {
+      suggestion: 'Run npm run build first.',
+    });
+  }
+  return bundle;
+}
+
+function friendlyStoreError(error: unknown, dataDir: string): unknown {
+  if (error instanceof UserError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (
+    /lock|LEVEL_DATABASE_NOT_OPEN|LEVEL_LOCKED/i.test(message) ||
+    (error as { code?: string })?.code === 'LEVEL_DATABASE_NOT_OPEN'
+  ) {
+    return new UserError(
+      `The local data in ${dataDir} is in use (is another serverless-infra dev running?).`,
+      {
+        suggestion: 'Stop the other dev server, or start this one with --reset to use fresh data.',
+        cause: error,
+      },
+    );
+  }
+  return error;
+}

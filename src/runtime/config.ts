@@ -1,0 +1,29 @@
+import { RUNTIME_ENV } from './contract.js';
+
+/** What the stack tells the function through its environment (names in RUNTIME_ENV). */
+export interface RuntimeConfig {
+  tableName: string;
+  statusIndex: string;
+  bucketName: string;
+  topicArn: string;
+  environment: string;
+  corsAllowOrigin: string | undefined;
+}
+
+/** Read once at module init: a missing variable fails the cold start loudly instead of every request. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const required = (name: string): string => {
+    const value = env[name];
+    if (!value)
+      throw new Error(`Environment variable ${name} is not set (the stack sets it on the function).`);
+    return value;
+  };
+  return {
+    tableName: required(RUNTIME_ENV.tableName),
+    statusIndex: env[RUNTIME_ENV.statusIndex] || 'byStatus',
+    bucketName: required(RUNTIME_ENV.bucketName),
+    topicArn: required(RUNTIME_ENV.topicArn),
+    environment: env[RUNTIME_ENV.environment] || 'Development',
+    corsAllowOrigin: env[RUNTIME_ENV.corsAllowOrigin] || undefined,
+  };
+}

@@ -1,0 +1,50 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { Item } from './items-repository.js';
+
+/** At most one error e-mail per window per function instance, so that an outage does not flood the inbox. */
+export const ERROR_NOTIFICATION_WINDOW_MS = 60_000;
+
+export class Notifications {
+  private lastErrorAt = Number.NEGATIVE_INFINITY;
+  private suppressed = 0;
+
+  constructor(
+    private readonly sns: SNSClient,
+    private readonly topicArn: string,
+    private readonly environment: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async itemCreated(item: Item): Promise<void> {
+    await this.publish(`[${this.environment}] Item created: ${item.name}`, { event: 'item.created', item });
+  }
+
+  /** Returns whether a notification was sent (false inside the rate-limit window). */
+  async unexpectedError(details: { requestId: string; method: string; path: string; error: string }) {
+    const now = this.now();
+    if (now - this.lastErrorAt < ERROR_NOTIFICATION_WINDOW_MS) {
+      this.suppressed++;
+      return false;
+    }
+    const suppressedBefore = this.suppressed;
+    this.lastErrorAt = now;
+    this.suppressed = 0;
+    await this.publish(`[${this.environment}] Items API error`, {
+      event: 'error',
+      ...details,
+      suppressedSinceLastNotification: suppressedBefore,
+    });
+    return true;
+  }
+
+  private async publish(subject: string, message: Record<string, unknown>): Promise<void> {
+    await this.sns.send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        // SNS subjects: ASCII printable, at most 100 characters.
+        Subject: subject.replace(/[^\x20-\x7e]/g, '?').slice(0, 100),
+        Message: JSON.stringify(message, null, 2),
+      }),
+    );
+  }
+}

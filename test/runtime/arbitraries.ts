@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+
+/** Client fields that the API must accept (so a model can predict 201/200). */
+export const validFields = fc.record(
+  {
+    name: fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }),
+    description: fc.string({ maxLength: 60, unit: 'grapheme' }),
+    tags: fc.array(fc.string({ minLength: 1, maxLength: 10 }), { maxLength: 4 }),
+    attributes: fc.dictionary(
+      fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.:-]{0,10}$/),
+      fc.oneof(
+        fc.string({ maxLength: 20 }),
+        fc.integer({ min: -1e9, max: 1e9 }),
+        fc.constantFrom(0.5, -2.25, Math.PI, 1e-7),
+        fc.boolean(),
+        fc.constant(null),
+      ),
+      { maxKeys: 4 },
+    ),
+  },
+  { requiredKeys: ['name'] },
+);
+
+const anyString = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }));
+
+/** Anything a client might send as a body: valid items, items with extras, any JSON, any text, any bytes. */
+export const anyBody = fc.oneof(
+  { arbitrary: validFields.map((body) => ({ text: JSON.stringify(body) })), weight: 8 },
+  fc
+    .record({
+      fields: validFields,
+      extra: fc.dictionary(
+        fc.oneof(
+          fc.constantFrom('id', 'status', 'createdAt', 'updatedAt', 'version', '__proto__'),
+          fc.string(),
+        ),
+        fc.jsonValue(),
+        { maxKeys: 2 },
+      ),
+    })
+    .map(({ fields, extra }) => ({ text: JSON.stringify({ ...fields, ...extra }) })),
+  fc.jsonValue().map((value) => ({ text: JSON.stringify(value) ?? 'null' })),
+  anyString.map((text) => ({ text })),
+  fc.uint8Array({ maxLength: 64 }).map((bytes) => ({ bytes })),
+  fc.constant({ text: 'x'.repeat(20_000) }),
+  fc.constant(undefined),
+);
+
+export const anyMethod = fc.oneof(
+  { arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'), weight: 12 },
+  fc.constantFrom('OPTIONS', 'HEAD', 'get', 'TRACE'),
+  fc.string({ maxLength: 8 }),
+);
+
+export const anyContentType = fc.option(
+  fc.oneof(
+    { arbitrary: fc.constantFrom('application/json', 'application/merge-patch+json'), weight: 10 },
+    fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/JSON;charset="UTF-8"',
+      'application/merge-patch+json',
+      'application/json; charset=iso-8859-1',
+      'text/plain',
+      'multipart/form-data; boundary=x',
+      '',
+    ),
+    fc.string({ maxLength: 30 }),
+  ),
+  { nil: undefined, freq: 10 },
+);
+
+/** CURRENT stands for the ETag of the item's current version (the test fills it in). */
+export const anyETag = fc.option(
+  fc.oneof(
+    { arbitrary: fc.constant('CURRENT'), weight: 8 },
+    { arbitrary: fc.integer({ min: 0, max: 5 }).map((v) => `"${v}"`), weight: 6 },
+    fc.integer({ min: 0, max: 5 }).map((v) => `W/"${v}"`),
+    fc.constantFrom('*', '"99999999999999999999"', 'garbage', ''),
+    fc.string({ maxLength: 12 }),
+  ),
+  { nil: undefined },
+);
+
+export const anyQuery = fc.dictionary(
+  fc.oneof(fc.constantFrom('limit', 'nextToken', 'status'), fc.string({ maxLength: 8 })),
+  fc.array(
+    fc.oneof(
+      fc.integer({ min: -5, max: 200 }).map(String),
+      fc.constantFrom('active', 'eyJ2IjoxfQ', 'eyJ2IjoxLCJzIjoiYWN0aXZlIiwiYyI6WzAsMCwwLDBdfQ', ''),
+      fc.base64String({ maxLength: 40 }),
+      anyString,
+    ),
+    { minLength: 1, maxLength: 2 },
+  ),
+  { maxKeys: 3 },
+);
+
+export const anyHeaderName = fc.oneof(
+  fc.constantFrom('Accept', 'X-Forwarded-For', 'content-encoding', 'If-None-Match', 'Authorization'),
+  fc.stringMatching(/^[A-Za-z-]{1,12}$/),
+);
