@@ -42,6 +42,14 @@ export const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const COUNTRY_CODE_PATTERN = /^[A-Z]{2}$/;
 
+/** Who may write (POST/PUT/PATCH/DELETE): Cognito users (default), or anyone (`none`, never in Production). */
+export const AUTH_MODES = ['cognito', 'none'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+/** CloudFront takes certificates from ACM in us-east-1 only. */
+export const CLOUDFRONT_CERTIFICATE_ARN_PATTERN =
+  /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
+export const DOMAIN_NAME_PATTERN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
+
 export const environmentSchema = z
   .object({
     email: z.string().regex(EMAIL_PATTERN, 'expected an e-mail address such as ops@example.com'),
@@ -61,6 +69,33 @@ export const environmentSchema = z
       .optional(),
     reservedConcurrency: z.number().int().min(1).max(10_000).optional(),
     handler: z.string().min(1).optional(),
+    // Security (docs/security.md). All optional: files written before these fields stay valid.
+    auth: z
+      .enum(AUTH_MODES, { error: `expected one of ${AUTH_MODES.join(', ')} (default cognito)` })
+      .optional(),
+    waf: z
+      .object({
+        /** Default: on in Production, off elsewhere. */
+        enabled: z.boolean().optional(),
+        /** Requests per client IP in any 5-minute window before WAF blocks it (default 1000). */
+        rateLimit: z.number().int().min(10).max(2_000_000_000).optional(),
+      })
+      .strict()
+      .optional(),
+    customDomain: z
+      .object({
+        domainName: z
+          .string()
+          .regex(DOMAIN_NAME_PATTERN, 'expected a lowercase domain name such as api.example.com'),
+        certificateArn: z
+          .string()
+          .regex(
+            CLOUDFRONT_CERTIFICATE_ARN_PATTERN,
+            'expected the ARN of an ACM certificate in us-east-1 (CloudFront uses certificates from us-east-1 only)',
+          ),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -71,7 +106,12 @@ export const projectSchema = z
     schemaVersion: z.literal(SCHEMA_VERSION, { error: `expected ${SCHEMA_VERSION}` }),
     environments: z
       .partialRecord(z.enum(ENVIRONMENT_NAMES), environmentSchema)
-      .refine((envs) => Object.keys(envs).length > 0, 'expected at least one environment'),
+      .refine((envs) => Object.keys(envs).length > 0, 'expected at least one environment')
+      .refine((envs) => envs.Production?.auth !== 'none', {
+        message:
+          'Production must authorize writes: remove "auth": "none" (allowed in Staging and Development only)',
+        path: ['Production', 'auth'],
+      }),
   })
   .strict();
 

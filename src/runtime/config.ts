@@ -1,4 +1,5 @@
-import { RUNTIME_ENV } from './contract.js';
+import type { WriteAuth } from './access.js';
+import { RUNTIME_ENV, WRITE_AUTH } from './contract.js';
 
 /** What the stack tells the function through its environment (names in RUNTIME_ENV). */
 export interface RuntimeConfig {
@@ -8,6 +9,7 @@ export interface RuntimeConfig {
   topicArn: string;
   environment: string;
   corsAllowOrigin: string | undefined;
+  writeAuth: WriteAuth;
 }
 
 /** Read once at module init: a missing variable fails the cold start loudly instead of every request. */
@@ -25,5 +27,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     topicArn: required(RUNTIME_ENV.topicArn),
     environment: env[RUNTIME_ENV.environment] || 'Development',
     corsAllowOrigin: env[RUNTIME_ENV.corsAllowOrigin] || undefined,
+    writeAuth: writeAuthOf(env[RUNTIME_ENV.writeAuth]),
   };
+}
+
+/** Unset: a handler run outside the stack (tests, by hand). Any value but "none" fails closed. */
+function writeAuthOf(value: string | undefined): WriteAuth {
+  return value === undefined || value === WRITE_AUTH.none ? WRITE_AUTH.none : WRITE_AUTH.required;
 }

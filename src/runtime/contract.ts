@@ -11,7 +11,15 @@ export const RUNTIME_ENV = {
   topicArn: 'TOPIC_ARN',
   environment: 'ENVIRONMENT',
   corsAllowOrigin: 'CORS_ALLOW_ORIGIN',
+  /** WRITE_AUTH values: whether the handler refuses writes that carry no authorizer identity. */
+  writeAuth: 'WRITE_AUTH',
 } as const;
+
+/** Values of RUNTIME_ENV.writeAuth. The stack always sets it; unset (a handler run by hand) means none. */
+export const WRITE_AUTH = { required: 'required', none: 'none' } as const;
+
+/** The stack outputs that name the user pool and its app client (present unless `auth: none`). */
+export const AUTH_OUTPUTS = { userPoolId: 'UserPoolId', clientId: 'UserPoolClientId' } as const;
 
 /** The items table: partition key `id`; the index lists one status newest-first without scanning. */
 export const TABLE_KEYS = {

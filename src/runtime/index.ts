@@ -52,7 +52,8 @@ export async function handler(
       const methods = routes[route.template];
       const run = Object.hasOwn(methods, request.method) ? methods[request.method] : undefined;
       if (!run) throw methodNotAllowed(route.methods);
-      if (WRITE_METHODS.has(request.method)) authorizeWrite(event.requestContext?.authorizer);
+      if (WRITE_METHODS.has(request.method))
+        authorizeWrite(event.requestContext?.authorizer, config.writeAuth);
       result = await run(request, {
         id: route.id,
         sideEffectFailed: (what, error) => {

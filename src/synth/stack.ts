@@ -2,9 +2,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as cdk from 'aws-cdk-lib/core';
 import type { StackProps } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
+import { securitySettings } from '../auth/settings.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
+import { AUTH_OUTPUTS, RUNTIME_ENV, WRITE_AUTH } from '../runtime/contract.js';
 import { requireCdk } from './cdk-modules.js';
 import { Api } from './constructs/api.js';
+import { Auth } from './constructs/auth.js';
 import { Cdn } from './constructs/cdn.js';
 import { Compute, LIVE_ALIAS } from './constructs/compute.js';
 import { Data } from './constructs/data.js';
@@ -13,6 +16,7 @@ import { Notifications } from './constructs/notifications.js';
 import { Observability } from './constructs/observability.js';
 import { Release } from './constructs/release.js';
 import { Storage } from './constructs/storage.js';
+import { Waf } from './constructs/waf.js';
 import { acknowledgeAllowListedWildcards } from './iam-allow-list.js';
 
 const { Code } = requireCdk('aws-cdk-lib/aws-lambda') as typeof lambda;
@@ -50,9 +54,14 @@ export class ServerlessStack extends Stack {
   readonly cdn: Cdn;
   readonly observability: Observability;
   readonly release: Release;
+  /** Absent under `auth: none` (never in Production). */
+  readonly auth: Auth | undefined;
+  /** Absent when WAF is off (the default outside Production). */
+  readonly waf: Waf | undefined;
 
   constructor(scope: Construct, id: string, props: ServerlessStackProps) {
     const env = props.environment;
+    const security = securitySettings(env);
     const production = env.name === 'Production';
     super(scope, id, {
       ...props,
@@ -97,11 +106,27 @@ export class ServerlessStack extends Stack {
       liveVersion: { parameter: liveAliasVersion, isFirstDeploy },
       retainData,
     });
-    this.api = new Api(this, 'Api', { handler: this.compute.alias, retainData });
+    this.auth = security.auth === 'cognito' ? new Auth(this, 'Auth', { production }) : undefined;
+    // Defence in depth: the handler itself refuses writes without an authorizer identity (runtime/access.ts).
+    this.compute.function.addEnvironment(
+      RUNTIME_ENV.writeAuth,
+      this.auth ? WRITE_AUTH.required : WRITE_AUTH.none,
+    );
+    this.api = new Api(this, 'Api', {
+      handler: this.compute.alias,
+      retainData,
+      writeAuthorizer: this.auth?.authorizer,
+      firewall: security.waf.enabled,
+    });
+    this.waf = security.waf.enabled
+      ? new Waf(this, 'Waf', { stage: this.api.api.deploymentStage, rateLimit: security.waf.rateLimit })
+      : undefined;
     this.cdn = new Cdn(this, 'Cdn', {
       api: this.api.api,
       logsBucket: this.storage.logsBucket,
       geoAllowList: env.geoAllowList,
+      customDomain: security.customDomain,
+      firewallOnOrigin: security.waf.enabled,
     });
     this.observability = new Observability(this, 'Observability', {
       alias: this.compute.alias,
@@ -140,6 +165,13 @@ export class ServerlessStack extends Stack {
       NewVersion: this.compute.function.currentVersion.version,
       CodeDeployApplication: this.release.application.applicationName,
       CodeDeployDeploymentGroup: this.release.deploymentGroup.deploymentGroupName,
+      // Read by `serverless-infra user add` and `token` (absent under `auth: none`).
+      ...(this.auth
+        ? {
+            [AUTH_OUTPUTS.userPoolId]: this.auth.userPool.userPoolId,
+            [AUTH_OUTPUTS.clientId]: this.auth.client.userPoolClientId,
+          }
+        : {}),
     };
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
   }

@@ -1,6 +1,7 @@
 // The IAM walk: every policy of the template, no wildcard action in an Allow, and any wildcard resource is on
 // the allow-list (src/synth/iam-allow-list.ts), which gives each one its reason.
 import { describe, expect, it } from 'vitest';
+import { policyStatements } from '../../src/audit/iam-walk.js';
 import {
   allowListEntryFor,
   flattenReference,
@@ -8,40 +9,11 @@ import {
 } from '../../src/synth/iam-allow-list.js';
 import { DEVELOPMENT, PRODUCTION, synthesized, type TemplateJson } from './synth-fixtures.js';
 
-interface Statement {
-  Effect: string;
-  Action?: string | string[];
-  NotAction?: unknown;
-  Resource?: unknown;
-  NotResource?: unknown;
-}
-
-interface Found {
-  where: string;
-  type: string;
-  statement: Statement;
-}
-
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** Every permission statement in the template: identity policies, inline role policies, resource policies. */
-function statements(json: TemplateJson): Found[] {
-  const found: Found[] = [];
-  for (const [id, resource] of Object.entries(json.Resources)) {
-    const p = resource.Properties ?? {};
-    const documents: Array<{ Statement: Statement[] }> = [];
-    if (p.PolicyDocument) documents.push(p.PolicyDocument as { Statement: Statement[] });
-    if (p.KeyPolicy) documents.push(p.KeyPolicy as { Statement: Statement[] });
-    for (const inline of list(p.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>)) {
-      documents.push(inline.PolicyDocument);
-    }
-    for (const document of documents) {
-      for (const statement of list(document.Statement))
-        found.push({ where: id, type: resource.Type, statement });
-    }
-  }
-  return found;
-}
+/** Every permission statement in the template (the walker lives in src/audit, which `audit` runs). */
+const statements = (json: TemplateJson) =>
+  policyStatements(json).map(({ logicalId, type, statement }) => ({ where: logicalId, type, statement }));
 
 describe('IAM walk', () => {
   for (const env of [PRODUCTION, DEVELOPMENT]) {

@@ -399,6 +399,8 @@ describe('Release wiring', () => {
         'NewVersion',
         'CodeDeployApplication',
         'CodeDeployDeploymentGroup',
+        'UserPoolId', // user add / token (issue 8)
+        'UserPoolClientId',
       ].sort(),
     );
     expect(json.Outputs.AliasName!.Value).toBe('live');
@@ -512,6 +514,11 @@ describe('Tags', () => {
       'AWS::ApiGateway::Resource',
       'AWS::ApiGateway::Account',
       'AWS::CloudFront::CachePolicy',
+      // Auth and WAF (issue 8).
+      'AWS::Cognito::UserPoolClient',
+      'AWS::ApiGateway::Authorizer',
+      'AWS::ApiGateway::GatewayResponse',
+      'AWS::WAFv2::WebACLAssociation',
     ]);
     for (const env of [PRODUCTION, DEVELOPMENT]) {
       const { json, artifact } = synthesized(env);
@@ -519,7 +526,8 @@ describe('Tags', () => {
       expect(artifact.tags).toEqual(expected);
       for (const [id, resource] of Object.entries(json.Resources)) {
         if (untaggable.has(resource.Type)) continue;
-        const tags = resource.Properties?.Tags;
+        // A user pool's tags are the map UserPoolTags.
+        const tags = resource.Properties?.Tags ?? resource.Properties?.UserPoolTags;
         const asRecord = Array.isArray(tags)
           ? Object.fromEntries((tags as Array<{ Key: string; Value: string }>).map((t) => [t.Key, t.Value]))
           : tags;

@@ -3,18 +3,20 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as cdk from 'aws-cdk-lib/core';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { API_ROUTES, CORS } from '../../runtime/contract.js';
 import { requireCdk } from '../cdk-modules.js';
 import { removalPolicyFor } from './removal.js';
 
 const {
   AccessLogFormat,
+  AuthorizationType,
   CfnAccount,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  ResponseType,
   RestApi,
 } = requireCdk('aws-cdk-lib/aws-apigateway') as typeof apigateway;
 const { PolicyDocument, PolicyStatement, Role, ServicePrincipal } = requireCdk(
@@ -33,7 +35,14 @@ export interface ApiProps {
   /** Steady-state requests per second and burst for the whole stage. */
   throttling?: { rateLimit: number; burstLimit: number };
   retainData: boolean;
+  /** Checks every write method (POST/PUT/PATCH/DELETE); reads stay public. None: writes are open (`auth: none`). */
+  writeAuthorizer?: apigateway.IAuthorizer | undefined;
+  /** A WAF web ACL is associated with the stage (the Waf construct). */
+  firewall: boolean;
 }
+
+/** Methods that change data: they need the authorizer. Reads stay public so that CloudFront can cache them. */
+export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The REST API, REGIONAL: CloudFront (the Cdn construct) is the edge, an edge-optimized API would put a
@@ -96,29 +105,43 @@ export class Api extends Construct {
     const integration = new LambdaIntegration(props.handler, { allowTestInvoke: false });
     for (const route of API_ROUTES) {
       const resource = this.api.root.resourceForPath(route.path);
-      for (const method of route.methods) resource.addMethod(method, integration);
+      for (const method of route.methods) {
+        const write = WRITE_METHODS.has(method);
+        const added = resource.addMethod(
+          method,
+          integration,
+          write && props.writeAuthorizer
+            ? { authorizer: props.writeAuthorizer, authorizationType: AuthorizationType.COGNITO }
+            : { authorizationType: AuthorizationType.NONE },
+        );
+        if (!write || !props.writeAuthorizer) acknowledgePublicMethod(added, write);
+      }
+    }
+    // CORS preflight (OPTIONS) must answer without credentials: browsers never send them on a preflight.
+    for (const child of this.api.root.node.findAll()) {
+      if (child.node.id === 'OPTIONS') acknowledgePublicMethod(child, false);
     }
 
-    Validations.of(this.api).acknowledge(
-      {
-        id: 'AwsSolutions-APIG2',
-        reason:
-          'Lambda proxy integration: the handler parses every body with a schema and answers 4xx (DESIGN D6); ' +
-          'an API Gateway model would be a second, drifting copy of that schema.',
-      },
-      {
+    // API Gateway's own 401 (no or bad token) must carry CORS headers, or a browser sees a CORS error instead.
+    this.api.addGatewayResponse('Unauthorized', {
+      type: ResponseType.UNAUTHORIZED,
+      responseHeaders: { 'Access-Control-Allow-Origin': `'${CORS.allowOrigin}'` },
+    });
+
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Lambda proxy integration: the handler parses every body with a schema and answers 4xx (DESIGN D6); ' +
+        'an API Gateway model would be a second, drifting copy of that schema.',
+    });
+    if (!props.firewall) {
+      Validations.of(this.api).acknowledge({
         id: 'AwsSolutions-APIG3',
-        reason: 'WAF arrives with auth (issue 8); until then stage throttling limits abuse.',
-      },
-      {
-        id: 'AwsSolutions-APIG4',
-        reason: 'The items API is public by design until authorization lands (issue 8).',
-      },
-      {
-        id: 'AwsSolutions-COG4',
-        reason: 'The items API is public by design until authorization lands (issue 8).',
-      },
-    );
+        reason:
+          'WAF is off for this environment ("waf": {"enabled": false}, the default outside Production); ' +
+          'stage throttling still caps the request rate.',
+      });
+    }
 
     const account = new ApiGatewayAccount(this, 'Account', { retainRole: true });
     this.api.deploymentStage.node.addDependency(account.account);
@@ -128,6 +151,18 @@ export class Api extends Construct {
   get url(): string {
     return this.api.url;
   }
+}
+
+/** A method without authorization on purpose: reads, CORS preflight, or every method under `auth: none`. */
+function acknowledgePublicMethod(method: IConstruct, write: boolean): void {
+  const reason = write
+    ? '"auth": "none" in this non-Production environment: writes are open on purpose (synth and deploy warn).'
+    : 'Reads and CORS preflight are public by design so that CloudFront can cache them; every write method ' +
+      'has the Cognito authorizer (docs/security.md).';
+  Validations.of(method).acknowledge(
+    { id: 'AwsSolutions-APIG4', reason },
+    { id: 'AwsSolutions-COG4', reason },
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -18,9 +19,11 @@ const {
   HttpVersion,
   OriginRequestPolicy,
   PriceClass,
+  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } = requireCdk('aws-cdk-lib/aws-cloudfront') as typeof cloudfront;
 const { RestApiOrigin } = requireCdk('aws-cdk-lib/aws-cloudfront-origins') as typeof origins;
+const { Certificate } = requireCdk('aws-cdk-lib/aws-certificatemanager') as typeof acm;
 const { Duration, Validations } = requireCdk('aws-cdk-lib/core') as typeof cdk;
 
 export interface CdnProps {
@@ -28,6 +31,10 @@ export interface CdnProps {
   logsBucket: IBucket;
   /** ISO 3166-1 alpha-2 codes CloudFront serves; everyone when absent. */
   geoAllowList?: string[] | undefined;
+  /** Served on this name with this ACM certificate (us-east-1), TLS 1.2 (2021 policy) at least. */
+  customDomain?: { domainName: string; certificateArn: string } | undefined;
+  /** The WAF web ACL sits on the API stage (REGIONAL), not on the distribution. */
+  firewallOnOrigin: boolean;
 }
 
 /**
@@ -45,7 +52,11 @@ export class Cdn extends Construct {
     const cachePolicy = new CachePolicy(this, 'ApiCachePolicy', {
       comment: 'API: keyed on the query string, TTL from the origin Cache-Control',
       queryStringBehavior: CacheQueryStringBehavior.all(),
-      headerBehavior: CacheHeaderBehavior.none(),
+      // Writes carry `Authorization: Bearer <ID token>` for the API's Cognito authorizer. CloudFront never
+      // forwards Authorization through an origin request policy (it cannot be listed in one, and the
+      // all-viewer policies leave it out): a header is forwarded only if it is in the cache key. Keyed on it,
+      // anonymous GETs still share one cache entry; writes are never cached.
+      headerBehavior: CacheHeaderBehavior.allowList('Authorization'),
       cookieBehavior: CacheCookieBehavior.none(),
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
@@ -65,6 +76,17 @@ export class Cdn extends Construct {
         originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         compress: true,
       },
+      ...(props.customDomain
+        ? {
+            domainNames: [props.customDomain.domainName],
+            certificate: Certificate.fromCertificateArn(
+              this,
+              'Certificate',
+              props.customDomain.certificateArn,
+            ),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
       enableLogging: true,
@@ -74,24 +96,31 @@ export class Cdn extends Construct {
         ? { geoRestriction: GeoRestriction.allowlist(...props.geoAllowList) }
         : {}),
     });
-    this.acknowledgeFindings(props.geoAllowList);
+    this.customDomain = props.customDomain?.domainName;
+    this.acknowledgeFindings(props);
   }
 
-  private acknowledgeFindings(geoAllowList: string[] | undefined): void {
+  readonly customDomain: string | undefined;
+
+  private acknowledgeFindings(props: CdnProps): void {
     const acknowledge = Validations.of(this.distribution);
-    acknowledge.acknowledge(
-      {
-        id: 'AwsSolutions-CFR2',
-        reason: 'WAF arrives with auth (issue 8); API Gateway stage throttling limits abuse meanwhile.',
-      },
-      {
+    acknowledge.acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason: props.firewallOnOrigin
+        ? 'The WAF web ACL is REGIONAL on the API stage, which every request not answered from the cache ' +
+          'reaches; a CLOUDFRONT-scope ACL would need a second stack in us-east-1 (docs/security.md).'
+        : 'WAF is off for this environment ("waf": {"enabled": false}); API Gateway stage throttling still ' +
+          'caps the request rate.',
+    });
+    if (!props.customDomain) {
+      acknowledge.acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:
-          'No custom domain yet: the default *.cloudfront.net certificate cannot pin a minimum TLS version. ' +
-          'Viewers must use HTTPS; the origin connection is TLS 1.2 only.',
-      },
-    );
-    if (!geoAllowList?.length) {
+          'No custom domain configured (customDomain in the project file): the default *.cloudfront.net ' +
+          'certificate cannot pin a minimum TLS version. Viewers must use HTTPS; the origin connection is TLS 1.2.',
+      });
+    }
+    if (!props.geoAllowList?.length) {
       acknowledge.acknowledge({
         id: 'AwsSolutions-CFR1',
         reason:
