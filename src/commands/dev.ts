@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { projectFilePath, readProject, resolveEnvironment } from '../config/project-file.js';
-import type { ResolvedEnvironment } from '../config/schema.js';
+import { AUTH_MODES, type ResolvedEnvironment } from '../config/schema.js';
 import { style } from '../ui/style.js';
 
 /** Where `dev` keeps the local stores' data, inside the project. */
@@ -21,11 +21,17 @@ export default class Dev extends BaseCommand<typeof Dev> {
 with the events API Gateway sends, backed by embedded stores: DynamoDB (dynalite) and S3 (s3rver) with the \
 table, index and bucket the stack creates; SNS notifications are printed here. No Docker, no AWS account.
 
+Writes (POST/PUT/PATCH/DELETE) need a token, as on the deployed API: \`serverless-infra token --dev\` issues \
+one, and the server checks it as API Gateway's Cognito authorizer would (401 without). The environment's \
+"auth" decides (cognito unless the project file says none); --auth overrides it.
+
 Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stops the server.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --port 8080 --reset',
+    'curl -X POST localhost:3000/items -H "Authorization: Bearer $(<%= config.bin %> token --dev)" -H "Content-Type: application/json" -d \'{"name":"first"}\'',
+    '<%= config.bin %> <%= command.id %> --auth none',
   ];
 
   // A server runs until stopped; it has no result for --json.
@@ -41,18 +47,29 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
       env: 'SERVERLESS_INFRA_DEV_PORT',
     }),
     reset: Flags.boolean({ summary: `Delete the local data (${DEV_DATA_DIR}) before starting.` }),
+    auth: Flags.string({
+      summary:
+        'Check tokens on writes (cognito) or not (none); default: the environment\'s "auth", else cognito.',
+      options: [...AUTH_MODES],
+      env: 'SERVERLESS_INFRA_DEV_AUTH',
+    }),
   };
 
   public async run(): Promise<DevResult> {
     const { flags } = this;
     const environment = await this.environmentIfAny();
     const dataDir = path.resolve(DEV_DATA_DIR);
-    const { startDevServer } = await import('../dev/server.js');
+    const authMode = (flags.auth as ResolvedEnvironment['auth']) ?? environment?.auth ?? 'cognito';
+    const [{ startDevServer }, { devTokenSecret }] = await Promise.all([
+      import('../dev/server.js'),
+      import('../auth/dev-tokens.js'),
+    ]);
     const server = await startDevServer({
       port: flags.port,
       dataDir,
       reset: flags.reset,
       environment: environment?.name ?? 'Development',
+      auth: { mode: authMode, secret: await devTokenSecret(process.cwd()) },
       names: {
         region: environment?.region ?? 'us-east-1',
         ...(environment ? { bucketName: `cf-serverless-${environment.resourceId}` } : {}),
@@ -74,6 +91,11 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
       `${style.green('✔')} Items API on ${style.bold(server.url)}  ${style.dim(`(data: ${path.relative(process.cwd(), dataDir)})`)}`,
     );
     this.info(`  GET/POST ${server.url}/items   GET/PUT/PATCH/DELETE ${server.url}/items/{id}`);
+    this.info(
+      authMode === 'cognito'
+        ? `  writes need ${style.bold('Authorization: Bearer $(serverless-infra token --dev)')}; reads are public`
+        : style.yellow('  auth none: anyone may write'),
+    );
     this.info(
       style.dim(`  table ${server.names.tableName}, bucket ${server.names.bucketName}; Ctrl-C to stop`),
     );

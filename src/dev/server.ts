@@ -4,7 +4,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { authorizerClaims, verifyDevToken } from '../auth/dev-tokens.js';
+import type { AuthMode } from '../config/schema.js';
 import { UserError } from '../errors.js';
+import { CORS, RUNTIME_ENV, WRITE_AUTH } from '../runtime/contract.js';
 import { type LocalStoreNames, type LocalStores, startLocalStores } from './local-stores.js';
 import { resolveRoute, resultHeaders, toProxyEvent } from './proxy-event.js';
 import { closeServer, type PublishedMessage } from './sns-sink.js';
@@ -21,6 +24,8 @@ export interface DevServerOptions {
   reset: boolean;
   names: Partial<LocalStoreNames>;
   environment: string;
+  /** As deployed: `cognito` checks a token on every write method (API Gateway's authorizer), `none` does not. */
+  auth: { mode: AuthMode; secret: Buffer };
   /** The handler's log level (AWS_LAMBDA_LOG_LEVEL). */
   logLevel: string;
   onRequest(line: { method: string; url: string; status: number; ms: number }): void;
@@ -61,6 +66,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     Object.assign(process.env, stores.env, {
       ENVIRONMENT: options.environment,
       AWS_LAMBDA_LOG_LEVEL: options.logLevel,
+      [RUNTIME_ENV.writeAuth]: options.auth.mode === 'cognito' ? WRITE_AUTH.required : WRITE_AUTH.none,
     });
     handler = ((await import(pathToFileURL(bundle).href)) as { handler: Handler }).handler;
   } catch (error) {
@@ -110,7 +116,8 @@ async function serve(
         },
         route,
       );
-      const result = await invoke(handler, event);
+      const refusal = gatewayAuthorization(event, options.auth);
+      const result = refusal ?? (await invoke(handler, event));
       status = result.statusCode;
       const payload = result.isBase64Encoded
         ? Buffer.from(result.body, 'base64')
@@ -128,6 +135,36 @@ async function serve(
     else response.end();
   }
   options.onRequest({ method, url, status, ms: Date.now() - started });
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * What API Gateway's Cognito authorizer does before the function runs: on a write method, no or a bad token
+ * is a 401 `{"message":"Unauthorized"}` (an expired one says so); a good one puts its claims in
+ * `requestContext.authorizer.claims`. Read methods have no authorizer: their events carry none.
+ */
+function gatewayAuthorization(
+  event: APIGatewayProxyEvent,
+  auth: DevServerOptions['auth'],
+): APIGatewayProxyResult | undefined {
+  if (auth.mode !== 'cognito' || !WRITE_METHODS.has(event.httpMethod)) return undefined;
+  const header = Object.entries(event.headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  const check = verifyDevToken(auth.secret, header);
+  if (!check.ok) {
+    const message = check.reason === 'expired' ? 'The incoming token has expired' : 'Unauthorized';
+    return {
+      statusCode: 401,
+      headers: {
+        'Content-Type': 'application/json',
+        'x-amzn-ErrorType': 'UnauthorizedException',
+        'Access-Control-Allow-Origin': CORS.allowOrigin, // the stack's gateway response adds it too
+      },
+      body: JSON.stringify({ message }),
+    };
+  }
+  event.requestContext.authorizer = { claims: authorizerClaims(check.claims) };
+  return undefined;
 }
 
 async function invoke(handler: Handler, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {

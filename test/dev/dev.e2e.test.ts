@@ -30,7 +30,14 @@ async function freePort(): Promise<number> {
 function startDev(port: number, ...args: string[]): Promise<Running> {
   const child = spawn(process.execPath, [bin, 'dev', '--port', String(port), ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', AWS_PROFILE: '', AWS_ENDPOINT_URL_DYNAMODB: '' },
+    // Open writes: these tests are about the API; test/security covers dev's token check.
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      AWS_PROFILE: '',
+      AWS_ENDPOINT_URL_DYNAMODB: '',
+      SERVERLESS_INFRA_DEV_AUTH: 'none',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
