@@ -51,3 +51,18 @@ export async function askConfirm(options: { message: string; default?: boolean }
   const { confirm } = await import('@inquirer/prompts');
   return guard(() => confirm({ message: options.message, default: options.default ?? true }));
 }
+
+/** A secret (password): masked while typed, never echoed. */
+export async function askSecret(options: {
+  message: string;
+  validate?: (value: string) => true | string;
+}): Promise<string> {
+  const { password } = await import('@inquirer/prompts');
+  return guard(() =>
+    password({
+      message: options.message,
+      mask: '*',
+      ...(options.validate ? { validate: options.validate } : {}),
+    }),
+  );
+}

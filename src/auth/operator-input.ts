@@ -1,0 +1,49 @@
+import type { AwsContext } from '../aws/clients.js';
+import { isAwsRegion } from '../config/regions.js';
+import { EMAIL_PATTERN, type ResolvedEnvironment } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import { askSecret, askText } from '../ui/prompts.js';
+
+/** The AWS context of a command: the environment's region unless --region says otherwise. */
+export function awsContextFor(
+  env: ResolvedEnvironment,
+  flags: { region?: string | undefined; profile?: string | undefined },
+): AwsContext {
+  const region = flags.region ?? env.region;
+  if (!isAwsRegion(region)) {
+    throw new UsageError(
+      `"${region}" is not an AWS region.`,
+      'Pass --region with a region such as eu-west-1.',
+    );
+  }
+  return { region, profile: flags.profile };
+}
+
+/** An e-mail from the flag, else a prompt when interactive, else an error naming the flag. */
+export async function emailInput(value: string | undefined, interactive: boolean): Promise<string> {
+  const valid = (v: string) =>
+    EMAIL_PATTERN.test(v.trim()) || 'expected an e-mail address such as ops@example.com';
+  if (value !== undefined) {
+    const check = valid(value);
+    if (check !== true) throw new UsageError(`--email: ${check}`);
+    return value.trim().toLowerCase();
+  }
+  if (!interactive)
+    throw new UsageError('The e-mail is missing.', 'Pass --email (or SERVERLESS_INFRA_EMAIL).');
+  return (await askText({ message: 'E-mail', validate: valid })).trim().toLowerCase();
+}
+
+/**
+ * A password from SERVERLESS_INFRA_PASSWORD (or --password), else a masked prompt when interactive. Prefer the
+ * variable or the prompt: a flag's value shows in the process list and shell history.
+ */
+export async function passwordInput(value: string | undefined, interactive: boolean): Promise<string> {
+  if (value) return value;
+  if (!interactive) {
+    throw new UsageError(
+      'The password is missing.',
+      'Set SERVERLESS_INFRA_PASSWORD (or run in a terminal to be asked).',
+    );
+  }
+  return askSecret({ message: 'Password', validate: (v) => v.length > 0 || 'enter the password' });
+}

@@ -1,0 +1,172 @@
+/**
+ * The operator's side of the user pool: add and remove writers, and sign in for an ID token. The pool and
+ * its app client come from the stack outputs (UserPoolId, UserPoolClientId) unless given explicitly.
+ */
+import type { AwsContext } from '../aws/clients.js';
+import type { ResolvedEnvironment } from '../config/schema.js';
+import { UserError } from '../errors.js';
+import { AUTH_OUTPUTS } from '../runtime/contract.js';
+import { type CognitoClient, CognitoError } from './cognito-client.js';
+
+/**
+ * The user pool id or its app client id of an environment: the explicit value when given (--user-pool-id,
+ * --client-id), otherwise the deployed stack's output.
+ */
+export async function userPoolOutput(
+  env: ResolvedEnvironment,
+  context: AwsContext,
+  key: keyof typeof AUTH_OUTPUTS,
+  explicit: string | undefined,
+): Promise<string> {
+  if (explicit) return explicit;
+  if ((env.auth ?? 'cognito') === 'none') {
+    throw new UserError(`${env.name} has "auth": "none": its API has no user pool.`, {
+      suggestion:
+        'Remove "auth": "none" from the environment and deploy, or pass --user-pool-id / --client-id.',
+    });
+  }
+  const [{ CloudFormationClient, DescribeStacksCommand }, { clientConfig }] = await Promise.all([
+    import('@aws-sdk/client-cloudformation'),
+    import('../aws/clients.js'),
+  ]);
+  const cloudformation = new CloudFormationClient(await clientConfig(context));
+  let outputs: Record<string, string | undefined>;
+  try {
+    const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: env.stackName }));
+    outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+  } catch (error) {
+    if ((error as Error).name === 'ValidationError') {
+      throw new UserError(`The stack ${env.stackName} does not exist in ${context.region}.`, {
+        suggestion: 'Deploy it first: serverless-infra deploy',
+        cause: error,
+      });
+    }
+    throw error;
+  } finally {
+    cloudformation.destroy();
+  }
+  const value = outputs[AUTH_OUTPUTS[key]];
+  if (!value) {
+    throw new UserError(`The stack ${env.stackName} has no output ${AUTH_OUTPUTS[key]}.`, {
+      suggestion: 'Deploy this version of serverless-infra first: serverless-infra deploy',
+    });
+  }
+  return value;
+}
+
+/** Creates a writer with a permanent password (no invitation e-mail; the operator hands the password over). */
+export async function addUser(
+  client: CognitoClient,
+  userPoolId: string,
+  email: string,
+  password: string,
+): Promise<{ email: string; sub: string | undefined }> {
+  let created: { User?: { Attributes?: Array<{ Name: string; Value: string }> } };
+  try {
+    created = await client.signed('AdminCreateUser', {
+      UserPoolId: userPoolId,
+      Username: email,
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+      MessageAction: 'SUPPRESS',
+    });
+  } catch (error) {
+    throw cognitoUserError(error, email);
+  }
+  try {
+    await client.signed('AdminSetUserPassword', {
+      UserPoolId: userPoolId,
+      Username: email,
+      Password: password,
+      Permanent: true,
+    });
+  } catch (error) {
+    // Nothing half-made: a user without a usable password is removed again.
+    await client.signed('AdminDeleteUser', { UserPoolId: userPoolId, Username: email }).catch(() => {});
+    throw cognitoUserError(error, email);
+  }
+  const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
+  return { email, sub };
+}
+
+export async function removeUser(client: CognitoClient, userPoolId: string, email: string): Promise<void> {
+  try {
+    await client.signed('AdminDeleteUser', { UserPoolId: userPoolId, Username: email });
+  } catch (error) {
+    throw cognitoUserError(error, email);
+  }
+}
+
+export interface SignedIn {
+  idToken: string;
+  expiresIn: number;
+}
+
+/** USER_PASSWORD_AUTH through the public app client: the ID token API Gateway's authorizer checks. */
+export async function signIn(
+  client: CognitoClient,
+  clientId: string,
+  email: string,
+  password: string,
+): Promise<SignedIn> {
+  let result: {
+    AuthenticationResult?: { IdToken?: string; ExpiresIn?: number };
+    ChallengeName?: string;
+  };
+  try {
+    result = await client.unsigned('InitiateAuth', {
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: clientId,
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    });
+  } catch (error) {
+    throw cognitoUserError(error, email);
+  }
+  const idToken = result.AuthenticationResult?.IdToken;
+  if (!idToken) {
+    throw new UserError(
+      `Cognito asks for ${result.ChallengeName ?? 'another step'} before it issues a token.`,
+      {
+        suggestion:
+          result.ChallengeName === 'NEW_PASSWORD_REQUIRED'
+            ? 'Set a permanent password: serverless-infra user add (for a new user) or the Cognito console.'
+            : 'Sign in once in the Cognito console to finish the challenge.',
+      },
+    );
+  }
+  return { idToken, expiresIn: result.AuthenticationResult?.ExpiresIn ?? 3600 };
+}
+
+function cognitoUserError(error: unknown, email: string): unknown {
+  if (!(error instanceof CognitoError)) return error;
+  const known: Record<string, [string, string]> = {
+    UsernameExistsException: [
+      `${email} already exists in the user pool.`,
+      'Remove it first: serverless-infra user remove',
+    ],
+    UserNotFoundException: [`${email} is not a user of this pool.`, 'Add it: serverless-infra user add'],
+    NotAuthorizedException: [
+      'Wrong e-mail or password.',
+      'Check both; an operator can reset the user with user remove + user add.',
+    ],
+    InvalidPasswordException: [
+      `Cognito refused the password: ${error.message}`,
+      'Use at least 14 characters with upper and lower case letters, digits and symbols.',
+    ],
+    ResourceNotFoundException: [
+      `Cognito: ${error.message}`,
+      'Check the environment and region, or deploy first.',
+    ],
+    AccessDeniedException: [
+      `Cognito: ${error.message}`,
+      'Use credentials allowed to manage the user pool (--profile).',
+    ],
+  };
+  const [message, suggestion] = known[error.type] ?? [
+    `Cognito ${error.type}: ${error.message}`,
+    'See the message above.',
+  ];
+  return new UserError(message, { suggestion, code: error.type, cause: error });
+}

@@ -1,0 +1,86 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { loadProject, projectFilePath, readProject, resolveEnvironment } from '../config/project-file.js';
+
+export interface TokenResult {
+  token: string;
+  expiresAt: string;
+  email: string;
+  /** Issued locally for `serverless-infra dev`, not by Cognito. */
+  dev: boolean;
+}
+
+export default class Token extends BaseCommand<typeof Token> {
+  static override summary = 'Print an ID token for writes: Authorization: Bearer <token>.';
+  static override description =
+    `Signs in to the environment's Cognito user pool (InitiateAuth, USER_PASSWORD_AUTH) \
+and prints the ID token on stdout, alone, so that it fits in $(…). API Gateway checks it on every write \
+(POST/PUT/PATCH/DELETE); reads need none. It is valid for 60 minutes.
+
+With --dev, no AWS: prints a token that \`serverless-infra dev\` accepts, signed with this project's local \
+secret (.serverless-infra/dev-token-secret).
+
+The password comes from SERVERLESS_INFRA_PASSWORD, or a masked prompt in a terminal.`;
+
+  static override examples = [
+    'curl -X POST https://d111.cloudfront.net/items -H "Authorization: Bearer $(<%= config.bin %> <%= command.id %> --email alice@example.com)" -H "Content-Type: application/json" -d \'{"name":"n"}\'',
+    '<%= config.bin %> <%= command.id %> --dev',
+    '<%= config.bin %> <%= command.id %> --email ci-bot@example.com -e Production --json',
+  ];
+
+  static override flags = {
+    email: Flags.string({
+      summary: "E-mail of the user (default with --dev: the environment's e-mail).",
+      env: 'SERVERLESS_INFRA_EMAIL',
+    }),
+    password: Flags.string({
+      summary:
+        'The password (prefer SERVERLESS_INFRA_PASSWORD or the prompt: flags end up in shell history).',
+      env: 'SERVERLESS_INFRA_PASSWORD',
+    }),
+    dev: Flags.boolean({ summary: 'A local token for `serverless-infra dev` (no AWS).' }),
+    'client-id': Flags.string({ summary: 'App client id (default: the stack output UserPoolClientId).' }),
+  };
+
+  public async run(): Promise<TokenResult> {
+    const result = this.flags.dev ? await this.devToken() : await this.cognitoToken();
+    if (!this.jsonEnabled()) this.log(result.token);
+    return result;
+  }
+
+  private async devToken(): Promise<TokenResult> {
+    const { flags } = this;
+    const project = await readProject(projectFilePath());
+    const fallback = project ? resolveEnvironment(project, flags.environment).email : 'developer@example.com';
+    const [{ emailInput }, { devTokenSecret, issueDevToken }] = await Promise.all([
+      import('../auth/operator-input.js'),
+      import('../auth/dev-tokens.js'),
+    ]);
+    const email = await emailInput(flags.email ?? fallback, false);
+    const { token, claims } = issueDevToken(await devTokenSecret(process.cwd()), email);
+    return { token, email, expiresAt: new Date(claims.exp * 1000).toISOString(), dev: true };
+  }
+
+  private async cognitoToken(): Promise<TokenResult> {
+    const { flags } = this;
+    const env = resolveEnvironment(await loadProject(), flags.environment);
+    const [{ awsContextFor, emailInput, passwordInput }, { userPoolOutput, signIn }, { CognitoClient }] =
+      await Promise.all([
+        import('../auth/operator-input.js'),
+        import('../auth/users.js'),
+        import('../auth/cognito-client.js'),
+      ]);
+    const context = awsContextFor(env, flags);
+    const email = await emailInput(flags.email, this.interactive);
+    const password = await passwordInput(flags.password, this.interactive);
+    const clientId = await userPoolOutput(env, context, 'clientId', flags['client-id']);
+    const started = Date.now();
+    const { idToken, expiresIn } = await signIn(new CognitoClient(context), clientId, email, password);
+    return {
+      token: idToken,
+      email,
+      expiresAt: new Date(started + expiresIn * 1000).toISOString(),
+      dev: false,
+    };
+  }
+}
