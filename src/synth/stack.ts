@@ -2,7 +2,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as cdk from 'aws-cdk-lib/core';
 import type { StackProps } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
-import { securitySettings } from '../auth/settings.js';
+import { securitySettings, securityWarnings } from '../auth/settings.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
 import { AUTH_OUTPUTS, RUNTIME_ENV, WRITE_AUTH } from '../runtime/contract.js';
 import { requireCdk } from './cdk-modules.js';
@@ -20,7 +20,7 @@ import { Waf } from './constructs/waf.js';
 import { acknowledgeAllowListedWildcards } from './iam-allow-list.js';
 
 const { Code } = requireCdk('aws-cdk-lib/aws-lambda') as typeof lambda;
-const { CfnCondition, CfnOutput, CfnParameter, Fn, Stack, Tags } = requireCdk(
+const { Annotations, CfnCondition, CfnOutput, CfnParameter, Fn, Stack, Tags } = requireCdk(
   'aws-cdk-lib/core',
 ) as typeof cdk;
 
@@ -140,6 +140,10 @@ export class ServerlessStack extends Stack {
     });
 
     this.addOutputs();
+    // synth and deploy print construct warnings: open writes or no WAF in Production never pass unnoticed.
+    for (const [index, warning] of securityWarnings(env).entries()) {
+      Annotations.of(this).addWarningV2(`serverless-infra:security-${index}`, warning);
+    }
     // After every construct (and any extension, e.g. auth/WAF) has added its statements.
     this.node.addValidation({
       validate: () => {
