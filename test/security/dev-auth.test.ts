@@ -1,0 +1,138 @@
+// `serverless-infra dev` models the deployed API's auth: writes need a token (`token --dev`), checked the way
+// API Gateway's Cognito authorizer checks one (401 {"message":"Unauthorized"} before the function runs);
+// reads are public. Driven through the built binary over HTTP.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueDevToken, verifyDevToken } from '../../src/auth/dev-tokens.js';
+import { BIN, cleanEnv, runCli, tempDir } from '../helpers/cli.js';
+
+let cwd: string;
+let child: ChildProcess;
+let url: string;
+let stderr = '';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  cwd = await tempDir('si-dev-auth-');
+  await writeFile(
+    path.join(cwd, 'serverless-infra.json'),
+    JSON.stringify({
+      schemaVersion: 1,
+      environments: {
+        Development: {
+          email: 'dev@example.com',
+          region: 'eu-west-1',
+          stackName: 'ServerlessInfra-Development',
+          resourceId: 'dev12345',
+          releaseStrategy: 'LambdaAllAtOnce',
+        },
+      },
+    }),
+  );
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  child = spawn(process.execPath, [BIN, 'dev', '--port', String(port)], {
+    cwd,
+    env: cleanEnv(),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (stderr.includes('Items API on')) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`dev exited ${code}: ${stderr}`));
+    });
+  });
+}, 120_000);
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    await exited;
+  }
+});
+
+const create = (headers: Record<string, string> = {}) =>
+  fetch(`${url}/items`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify({ name: 'n' }),
+  });
+
+describe('dev with auth on (the default)', () => {
+  it('says writes need a token', () => {
+    expect(stderr).toContain('writes need Authorization: Bearer $(serverless-infra token --dev)');
+  });
+
+  it("a write without a token: API Gateway's 401, the handler never runs", async () => {
+    const response = await create();
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ message: 'Unauthorized' });
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(stderr).not.toContain('Item created');
+  });
+
+  it('a token from `token --dev` is accepted (raw or Bearer); the item is created', async () => {
+    const issued = await runCli(['token', '--dev'], { cwd });
+    expect(issued.code, issued.stderr).toBe(0);
+    const token = issued.stdout.trim();
+    expect(token.split('.')).toHaveLength(3);
+    const bearer = await create({ Authorization: `Bearer ${token}` });
+    expect(bearer.status).toBe(201);
+    const item = (await bearer.json()) as { id: string };
+    const raw = await fetch(`${url}/items/${item.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: token },
+    });
+    expect(raw.status).toBe(204);
+  });
+
+  it('a forged or foreign token is refused', async () => {
+    const issued = await runCli(['token', '--dev', '--json'], { cwd });
+    const { token } = JSON.parse(issued.stdout) as { token: string };
+    const [head, payload] = token.split('.');
+    const forged = `${head}.${payload}.${'A'.repeat(43)}`;
+    expect((await create({ Authorization: `Bearer ${forged}` })).status).toBe(401);
+    // Signed with another project's secret.
+    const other = issueDevToken(Buffer.alloc(32, 7), 'dev@example.com').token;
+    expect((await create({ Authorization: `Bearer ${other}` })).status).toBe(401);
+  });
+
+  it('reads are public', async () => {
+    const response = await fetch(`${url}/items`);
+    expect(response.status).toBe(200);
+  });
+});
+
+describe('dev tokens', () => {
+  it('expire like Cognito ID tokens, and say so', () => {
+    const secret = Buffer.alloc(32, 1);
+    const { token } = issueDevToken(secret, 'a@example.com', Date.parse('2026-01-01T00:00:00Z'));
+    expect(verifyDevToken(secret, token, Date.parse('2026-01-01T00:30:00Z')).ok).toBe(true);
+    expect(verifyDevToken(secret, token, Date.parse('2026-01-01T01:00:01Z'))).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+    expect(verifyDevToken(secret, undefined)).toEqual({ ok: false, reason: 'missing' });
+    expect(verifyDevToken(secret, 'Bearer not-a-jwt')).toEqual({ ok: false, reason: 'invalid' });
+  });
+});
