@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { UserError } from '../errors.js';
+import { RUNTIME_ENV } from '../runtime/contract.js';
 import { type LocalStoreNames, type LocalStores, startLocalStores } from './local-stores.js';
 import { resolveRoute, resultHeaders, toProxyEvent } from './proxy-event.js';
 import { closeServer, type PublishedMessage } from './sns-sink.js';
@@ -49,9 +50,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   await listen(server, options.port);
 
   let stores: LocalStores | undefined;
+  let claimed = false;
   try {
     const bundle = runtimeBundlePath();
     await claimDataDir(options.dataDir);
+    claimed = true;
     if (options.reset) await rm(options.dataDir, { recursive: true, force: true });
     await claimDataDir(options.dataDir);
     stores = await startLocalStores({
@@ -61,14 +64,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     });
     // The SDK inside the handler finds the stores through its own AWS_ENDPOINT_URL_<SERVICE> variables.
     Object.assign(process.env, stores.env, {
-      ENVIRONMENT: options.environment,
+      [RUNTIME_ENV.environment]: options.environment,
       AWS_LAMBDA_LOG_LEVEL: options.logLevel,
     });
     handler = ((await import(pathToFileURL(bundle).href)) as { handler: Handler }).handler;
   } catch (error) {
     await closeServer(server);
     await stores?.stop();
-    if (!(error instanceof DataDirInUse)) await releaseDataDir(options.dataDir);
+    if (claimed) await releaseDataDir(options.dataDir);
     throw error;
   }
   const running = stores;
@@ -201,8 +204,6 @@ export function runtimeBundlePath(): string {
   return bundle;
 }
 
-class DataDirInUse extends UserError {}
-
 const LOCK_FILE = 'dev.pid';
 
 /**
@@ -213,7 +214,7 @@ async function claimDataDir(dataDir: string): Promise<void> {
   const lock = path.join(dataDir, LOCK_FILE);
   const pid = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
   if (pid && pid !== process.pid && isAlive(pid)) {
-    throw new DataDirInUse(`Another serverless-infra dev (pid ${pid}) is using ${dataDir}.`, {
+    throw new UserError(`Another serverless-infra dev (pid ${pid}) is using ${dataDir}.`, {
       suggestion: 'Stop it first (Ctrl-C in its terminal); one dev server can serve every client.',
       code: 'DataInUse',
     });
