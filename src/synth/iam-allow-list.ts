@@ -3,6 +3,7 @@ import type * as cdk from 'aws-cdk-lib/core';
 import type { Stack } from 'aws-cdk-lib/core';
 import type { IConstruct } from 'constructs';
 import { requireCdk } from './cdk-modules.js';
+import { API_GATEWAY_LOG_ACTIONS } from './constructs/api.js';
 
 const { CfnPolicy, CfnRole } = requireCdk('aws-cdk-lib/aws-iam') as typeof iam;
 const { Validations } = requireCdk('aws-cdk-lib/core') as typeof cdk;
@@ -54,15 +55,7 @@ export const RESOURCE_WILDCARD_ALLOW_LIST: readonly ResourceWildcard[] = [
   },
   {
     id: 'apigateway-account-log-groups',
-    actions: [
-      'logs:CreateLogGroup',
-      'logs:CreateLogStream',
-      'logs:DescribeLogGroups',
-      'logs:DescribeLogStreams',
-      'logs:PutLogEvents',
-      'logs:GetLogEvents',
-      'logs:FilterLogEvents',
-    ],
+    actions: API_GATEWAY_LOG_ACTIONS,
     resource: /^arn:aws[a-z-]*:logs:[a-z0-9-]+:<AWS::AccountId>:log-group:\*$/,
     resourceTypes: ['AWS::IAM::Role'],
     reason:
