@@ -15,8 +15,8 @@ const { Validations } = requireCdk('aws-cdk-lib/core') as typeof cdk;
  */
 export interface ResourceWildcard {
   id: string;
-  /** Every action of a matching statement must be one of these. */
-  actions: readonly string[];
+  /** Every action of a matching statement must be one of these ('any': the entry is about the resource only). */
+  actions: readonly string[] | 'any';
   resource: RegExp;
   /** The template resource types whose policies may use it (all policy holders when absent). */
   resourceTypes?: readonly string[];
@@ -48,7 +48,7 @@ export const RESOURCE_WILDCARD_ALLOW_LIST: readonly ResourceWildcard[] = [
   },
   {
     id: 'key-policy-self',
-    actions: [],
+    actions: 'any',
     resource: /^\*$/,
     resourceTypes: ['AWS::KMS::Key'],
     reason: 'In a key policy, Resource "*" means the key the policy is attached to, nothing else.',
@@ -75,7 +75,7 @@ export function allowListEntryFor(
     (entry) =>
       entry.resource.test(flatResource) &&
       (!entry.resourceTypes || entry.resourceTypes.includes(resourceType)) &&
-      (entry.resourceTypes?.includes('AWS::KMS::Key') || actions.every((a) => entry.actions.includes(a))),
+      (entry.actions === 'any' || actions.every((a) => entry.actions.includes(a))),
   );
 }
 
