@@ -28,7 +28,19 @@ export interface FixtureOptions {
   extraTopic?: boolean;
 }
 
+const synthesized = new Map<string, Record<string, unknown>>();
+
+/** Synthesizes once per distinct options (a synth costs ~1 s). */
 export function fixtureTemplate(options: FixtureOptions = {}): Record<string, unknown> {
+  const key = JSON.stringify(options);
+  const cached = synthesized.get(key);
+  if (cached) return structuredClone(cached);
+  const template = synthesizeFixture(options);
+  synthesized.set(key, template);
+  return structuredClone(template);
+}
+
+function synthesizeFixture(options: FixtureOptions): Record<string, unknown> {
   const app = new App();
   const stack = new Stack(app, options.stackName ?? 'FixtureStack', {
     synthesizer: new CliCredentialsStackSynthesizer(),

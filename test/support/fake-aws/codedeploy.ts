@@ -76,6 +76,8 @@ interface Deployment {
   alias: string;
   currentVersion: string;
   targetVersion: string;
+  /** What the alias served when the deployment began: a rollback returns all traffic to it. */
+  servedBefore?: string;
   weight: number;
   targetStatus: LifecycleEvent['status'];
   targetUpdatedAt: number;
@@ -127,7 +129,7 @@ export class CodeDeployService {
       endpoint: deps.motoEndpoint,
       region: deps.region,
       credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' },
-      maxAttempts: 1,
+      maxAttempts: 3,
     });
   }
 
@@ -448,6 +450,7 @@ export class CodeDeployService {
     this.#setTarget(deployment, 'InProgress');
     const [before, allow] = deployment.lifecycleEvents as [LifecycleEvent, LifecycleEvent, LifecycleEvent];
     Object.assign(before, { status: 'Skipped', startTime: clock.now(), endTime: clock.now() });
+    deployment.servedBefore = this.#servedVersion(deployment);
     const problem = this.#validateTarget(deployment);
     if (problem) {
       this.#finish(
@@ -495,6 +498,14 @@ export class CodeDeployService {
     Object.assign(allow, { status: 'Succeeded', endTime: clock.now() });
     Object.assign(after, { status: 'Skipped', startTime: clock.now(), endTime: clock.now() });
     this.#finish(deployment, 'Succeeded');
+  }
+
+  #servedVersion(deployment: Deployment): string | undefined {
+    try {
+      return this.deps.lambda.getAlias(deployment.functionName, deployment.alias).FunctionVersion;
+    } catch {
+      return undefined;
+    }
   }
 
   #validateTarget(deployment: Deployment): string | undefined {
@@ -587,7 +598,7 @@ export class CodeDeployService {
       alias: deployment.alias,
       // Back to what the alias served before: all traffic on the original version.
       currentVersion: deployment.targetVersion,
-      targetVersion: deployment.currentVersion,
+      targetVersion: deployment.servedBefore ?? deployment.currentVersion,
       rollbackInfo: {
         rollbackTriggeringDeploymentId: deployment.id,
         rollbackMessage: `Deployment ${deployment.id} was rolled back`,

@@ -165,6 +165,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     await proxyToMoto(request, response, body, motoEndpoint as string);
   }
 
+  // Longer than any client's idle socket reuse, so a reused keep-alive socket is never closed under a request.
+  server.keepAliveTimeout = 65_000;
   const port = options.port ?? 0;
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -192,7 +194,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     region,
     accountId,
     env,
-    sdkConfig: { endpoint, region, credentials: DUMMY_CREDENTIALS, maxAttempts: 1 },
+    sdkConfig: { endpoint, region, credentials: DUMMY_CREDENTIALS, maxAttempts: 3 },
     motoSdkConfig: { endpoint: motoEndpoint, region, credentials: DUMMY_CREDENTIALS, forcePathStyle: true },
     clock,
     faults,

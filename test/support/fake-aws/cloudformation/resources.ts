@@ -48,7 +48,7 @@ export function motoClients(endpoint: string, region: string): MotoClients {
     endpoint,
     region,
     credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' },
-    maxAttempts: 2,
+    maxAttempts: 3,
   };
   return {
     s3: new S3Client({ ...config, forcePathStyle: true }),
