@@ -196,10 +196,11 @@ function checkJson(
     }
     case 'list':
       if (!Array.isArray(value)) problems.push(`${path}: expected a list`);
-      else
-        value.forEach((item, i) =>
-          checkJson(model, shape.member?.shape as string, item, `${path}[${i}]`, problems, rest),
-        );
+      else {
+        for (const [i, item] of value.entries()) {
+          checkJson(model, shape.member?.shape as string, item, `${path}[${i}]`, problems, rest);
+        }
+      }
       return;
     case 'map':
       if (typeof value !== 'object' || value === null) problems.push(`${path}: expected a map`);

@@ -40,7 +40,7 @@ describe('deploying the real synthesized stack', () => {
     const env: ResolvedEnvironment = {
       name: 'Development',
       email: 'dev@example.com',
-      region: fake.region,
+      region: fake.region as ResolvedEnvironment['region'],
       stackName: 'ServerlessInfra-Development',
       // Bucket names are global in moto too: unique per run.
       resourceId: randomBytes(4).toString('hex'),

@@ -741,7 +741,7 @@ export class CloudFormationService {
     const skip = new Set(queryList<string>(params.ResourcesToSkip));
     for (const id of skip) {
       const resource = stack.resources.get(id);
-      if (!resource || !resource.status.endsWith('FAILED')) {
+      if (!resource?.status.endsWith('FAILED')) {
         throw validationError(
           `Nested stacks could not be rolled back or resource ${id} is not in a failed state: only resources in UPDATE_FAILED can be skipped`,
         );
