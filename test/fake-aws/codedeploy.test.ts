@@ -1,3 +1,4 @@
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CodeDeployClient,
   CreateDeploymentCommand,
@@ -162,6 +163,25 @@ describe('fake CodeDeploy Lambda deployments', () => {
     expect(stopped?.errorInformation?.code).toBe('ALARM_ACTIVE');
     await fake.clock.runAll();
     expect((await alias()).FunctionVersion).toBe('1');
+  });
+
+  it('reads alarm states from moto CloudWatch, where the stack created the alarm', async () => {
+    const group = await codedeploy.send(
+      new GetDeploymentGroupCommand({
+        applicationName: outputs.CodeDeployApplication,
+        deploymentGroupName: outputs.CodeDeployDeploymentGroup,
+      }),
+    );
+    const AlarmName = group.deploymentGroupInfo?.alarmConfiguration?.alarms?.[0]?.name as string;
+    const { deploymentId } = await startShift();
+    await fake.clock.advance(2000);
+    const cloudwatch = new CloudWatchClient(fake.motoSdkConfig);
+    await cloudwatch.send(
+      new SetAlarmStateCommand({ AlarmName, StateValue: 'ALARM', StateReason: 'errors' }),
+    );
+    await fake.clock.advance(MINUTE);
+    expect((await deployment(deploymentId as string))?.errorInformation?.message).toContain(AlarmName);
+    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName, StateValue: 'OK', StateReason: 'calm' }));
   });
 
   it('fails a deployment whose CurrentVersion is not what the alias serves', async () => {

@@ -21,6 +21,11 @@ export interface FakeAwsOptions {
   port?: number;
   /** Standalone mode: fake time runs this many times faster than the wall clock. Default: manual clock. */
   timeScale?: number;
+  /**
+   * Every request first moves the clock this far (fake ms): a client that polls (the CLI watching a
+   * stack or a shift) then drives time itself, deterministically, however fast it polls.
+   */
+  advancePerRequestMs?: number;
   /** How long one resource operation takes (fake ms), by resource type; `default` for the others. */
   resourceDurations?: Record<string, number>;
   /** Every response the fake sends (for the fidelity checks). */
@@ -98,6 +103,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
+    if (options.advancePerRequestMs) await clock.advance(options.advancePerRequestMs);
     const service = serviceOf(request, body);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const send = (operation: string, status: number, text: string, headers: Record<string, string>) => {
