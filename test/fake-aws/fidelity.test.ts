@@ -14,6 +14,7 @@ import {
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
+  GetTemplateSummaryCommand,
   ListChangeSetsCommand,
   ListExportsCommand,
   ListStackResourcesCommand,
@@ -94,7 +95,9 @@ describe('fake-aws fidelity', () => {
     await fake.clock.advance(1000);
     await cfn.send(new DescribeChangeSetCommand({ StackName: 'fid', ChangeSetName: 'one' }));
     await cfn.send(new ListChangeSetsCommand({ StackName: 'fid' }));
-    await cfn.send(new ExecuteChangeSetCommand({ StackName: 'fid', ChangeSetName: 'one' }));
+    await cfn.send(
+      new ExecuteChangeSetCommand({ StackName: 'fid', ChangeSetName: 'one', ClientRequestToken: 'deploy-1' }),
+    );
     await fake.clock.advance(3000);
     await cfn.send(new DescribeStacksCommand({ StackName: 'fid' }));
     await cfn.send(new DescribeStackEventsCommand({ StackName: 'fid' }));
@@ -117,6 +120,8 @@ describe('fake-aws fidelity', () => {
     await cfn.send(new DescribeStackEventsCommand({ StackName: 'fid' }));
     const { TemplateBody } = await cfn.send(new GetTemplateCommand({ StackName: 'fid' }));
     await cfn.send(new ValidateTemplateCommand({ TemplateBody }));
+    await cfn.send(new GetTemplateSummaryCommand({ StackName: 'fid' }));
+    await cfn.send(new GetTemplateSummaryCommand({ TemplateBody }));
     await cfn.send(new ListStacksCommand({ StackStatusFilter: ['UPDATE_COMPLETE'] }));
     await cfn.send(new ListExportsCommand({}));
     await cfn.send(

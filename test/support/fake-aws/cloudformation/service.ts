@@ -103,6 +103,8 @@ interface Stack {
   changeSets: Map<string, ChangeSet>;
   previous?: Desired & { templateBody: string; outputs: Params[] };
   runner?: Runner;
+  /** The ClientRequestToken of the operation in progress: its events carry it. */
+  clientRequestToken?: string;
 }
 
 /** One pass that brings the stack's resources to a desired template (creates and updates). */
@@ -303,8 +305,29 @@ export class CloudFormationService {
             : {}),
         };
       }
+      case 'GetTemplateSummary': {
+        const { template } = params.StackName
+          ? { template: this.#stack(params.StackName).template as Template }
+          : await this.#templateOf(params);
+        return {
+          Parameters: Object.entries(template.Parameters ?? {}).map(([key, p]) => ({
+            ParameterKey: key,
+            ...(p.Default !== undefined ? { DefaultValue: String(p.Default) } : {}),
+            ParameterType: p.Type,
+            NoEcho: String(p.NoEcho) === 'true',
+            ...(p.Description ? { Description: p.Description } : {}),
+            ParameterConstraints: p.AllowedValues ? { AllowedValues: p.AllowedValues.map(String) } : {},
+          })),
+          ...(template.Description ? { Description: template.Description } : {}),
+          Capabilities: requiredCapabilities(template),
+          ResourceTypes: [...new Set(Object.values(template.Resources).map((r) => r.Type))],
+          Version: template.AWSTemplateFormatVersion ?? '2010-09-09',
+          DeclaredTransforms: [],
+          ResourceIdentifierSummaries: [],
+        };
+      }
       case 'DeleteStack':
-        this.#deleteStack(params.StackName);
+        this.#deleteStack(params.StackName, params.ClientRequestToken);
         return {};
       case 'UpdateTerminationProtection': {
         const stack = this.#stack(params.StackName);
@@ -316,6 +339,7 @@ export class CloudFormationService {
         if (stack.status !== 'UPDATE_IN_PROGRESS' || !stack.runner) {
           throw validationError(`CancelUpdateStack cannot be called from current stack status`);
         }
+        if (params.ClientRequestToken) stack.clientRequestToken = params.ClientRequestToken;
         stack.runner.cancel('Resource update cancelled');
         return {};
       }
@@ -615,6 +639,7 @@ export class CloudFormationService {
     cs.executionStatus = 'EXECUTE_IN_PROGRESS';
     for (const other of stack.changeSets.values()) if (other !== cs) other.executionStatus = 'OBSOLETE';
     stack.disableRollback = String(params.DisableRollback) === 'true';
+    stack.clientRequestToken = params.ClientRequestToken;
     if (cs.type === 'UPDATE') {
       stack.previous = {
         template: stack.template as Template,
@@ -747,11 +772,12 @@ export class CloudFormationService {
         );
       }
     }
+    stack.clientRequestToken = params.ClientRequestToken;
     this.#setStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', 'User Initiated');
     this.#rollBackUpdate(stack, skip);
   }
 
-  #deleteStack(nameOrId: string): void {
+  #deleteStack(nameOrId: string, clientRequestToken?: string): void {
     let stack: Stack;
     try {
       stack = this.#stack(nameOrId, true);
@@ -768,6 +794,7 @@ export class CloudFormationService {
       throw validationError(`Stack [${stack.stackName}] cannot be deleted while in status ${stack.status}`);
     }
     stack.changeSets.clear();
+    stack.clientRequestToken = clientRequestToken;
     this.#setStatus(stack, 'DELETE_IN_PROGRESS', 'User Initiated');
     this.#cleanup(stack, [...stack.resources.values(), ...stack.orphans], 'delete', (failed) => {
       if (failed.length > 0) {
@@ -1129,8 +1156,13 @@ export class CloudFormationService {
       );
     const started = new Set<ResourceState>();
     const startReady = () => {
+      // Records from two templates (a replaced resource and its successor) could wait on each other:
+      // when nothing can start and nothing runs, the rest goes anyway.
+      const running = [...pending].some((r) => started.has(r));
+      const free = [...pending].filter((r) => !started.has(r) && !blocked(r));
+      const force = !running && free.length === 0;
       for (const resource of [...pending]) {
-        if (started.has(resource) || blocked(resource)) continue;
+        if (started.has(resource) || (!force && blocked(resource))) continue;
         started.add(resource);
         const isOrphan = stack.orphans.includes(resource);
         const policy = isOrphan ? resource.updateReplacePolicy : resource.deletionPolicy;
@@ -1276,6 +1308,7 @@ export class CloudFormationService {
       Timestamp: this.deps.clock.date(),
       ResourceStatus: status,
       ...(reason ? { ResourceStatusReason: reason } : {}),
+      ...(stack.clientRequestToken ? { ClientRequestToken: stack.clientRequestToken } : {}),
     });
   }
 
@@ -1306,6 +1339,7 @@ export class CloudFormationService {
       ResourceStatus: status,
       ...(reason ? { ResourceStatusReason: reason } : {}),
       ...(properties ? { ResourceProperties: JSON.stringify(properties) } : {}),
+      ...(stack.clientRequestToken ? { ClientRequestToken: stack.clientRequestToken } : {}),
     });
   }
 }
