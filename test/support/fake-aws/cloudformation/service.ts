@@ -231,52 +231,25 @@ export class CloudFormationService {
         return {
           StackResources: [...stack.resources.values()]
             .filter((r) => !params.LogicalResourceId || r.logicalId === params.LogicalResourceId)
-            .map((r) => ({
-              StackName: stack.stackName,
-              StackId: stack.stackId,
-              LogicalResourceId: r.logicalId,
-              ...(r.physicalId ? { PhysicalResourceId: r.physicalId } : {}),
-              ResourceType: r.type,
-              Timestamp: new Date(r.timestamp),
-              ResourceStatus: r.status,
-              ...(r.statusReason ? { ResourceStatusReason: r.statusReason } : {}),
-              DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
-            })),
+            .map((r) => resourceView(r, 'Timestamp', stack)),
         };
       }
       case 'DescribeStackResource': {
         const stack = this.#stack(params.StackName, true);
         const r = stack.resources.get(params.LogicalResourceId);
-        if (!r)
+        if (!r) {
           throw validationError(
             `Resource ${params.LogicalResourceId} does not exist for stack ${stack.stackName}`,
           );
-        return {
-          StackResourceDetail: {
-            StackName: stack.stackName,
-            StackId: stack.stackId,
-            LogicalResourceId: r.logicalId,
-            ...(r.physicalId ? { PhysicalResourceId: r.physicalId } : {}),
-            ResourceType: r.type,
-            LastUpdatedTimestamp: new Date(r.timestamp),
-            ResourceStatus: r.status,
-            ...(r.statusReason ? { ResourceStatusReason: r.statusReason } : {}),
-            DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
-          },
-        };
+        }
+        return { StackResourceDetail: resourceView(r, 'LastUpdatedTimestamp', stack) };
       }
       case 'ListStackResources': {
         const stack = this.#stack(params.StackName, true);
         return {
-          StackResourceSummaries: [...stack.resources.values()].map((r) => ({
-            LogicalResourceId: r.logicalId,
-            ...(r.physicalId ? { PhysicalResourceId: r.physicalId } : {}),
-            ResourceType: r.type,
-            LastUpdatedTimestamp: new Date(r.timestamp),
-            ResourceStatus: r.status,
-            ...(r.statusReason ? { ResourceStatusReason: r.statusReason } : {}),
-            DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
-          })),
+          StackResourceSummaries: [...stack.resources.values()].map((r) =>
+            resourceView(r, 'LastUpdatedTimestamp'),
+          ),
         };
       }
       case 'GetTemplate': {
@@ -1342,6 +1315,24 @@ export class CloudFormationService {
       ...(stack.clientRequestToken ? { ClientRequestToken: stack.clientRequestToken } : {}),
     });
   }
+}
+
+/** A resource as DescribeStackResource(s)/ListStackResources show it (the timestamp member's name differs). */
+function resourceView(
+  r: ResourceState,
+  timestamp: 'Timestamp' | 'LastUpdatedTimestamp',
+  stack?: Stack,
+): Params {
+  return {
+    ...(stack ? { StackName: stack.stackName, StackId: stack.stackId } : {}),
+    LogicalResourceId: r.logicalId,
+    ...(r.physicalId ? { PhysicalResourceId: r.physicalId } : {}),
+    ResourceType: r.type,
+    [timestamp]: new Date(r.timestamp),
+    ResourceStatus: r.status,
+    ...(r.statusReason ? { ResourceStatusReason: r.statusReason } : {}),
+    DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
+  };
 }
 
 const equal = (a: Json, b: Json) => JSON.stringify(a) === JSON.stringify(b);
