@@ -62,7 +62,10 @@ export class Clock {
     let last = Date.now();
     this.#ticker = setInterval(() => {
       const wall = Date.now();
-      void this.advance((wall - last) * scale);
+      this.advance((wall - last) * scale).catch((error: Error) => {
+        // No caller to hand it to in real-time mode: say it rather than crash the process.
+        console.error('fake-aws: a scheduled step failed:', error);
+      });
       last = wall;
     }, tickMs);
     this.#ticker.unref();

@@ -1098,14 +1098,13 @@ export class CloudFormationService {
         hooks.settle();
         hooks.next();
       } catch (error) {
-        if (!(error instanceof ResourceFailure)) throw error;
         if (hooks.isOver()) return;
         if (kind === 'replace') stack.orphans.pop();
         this.#resourceEvent(
           stack,
           resource,
           creating ? 'CREATE_FAILED' : 'UPDATE_FAILED',
-          error.message,
+          failureReason(error),
           properties,
         );
         hooks.fail();
@@ -1176,8 +1175,7 @@ export class CloudFormationService {
             this.#resourceEvent(stack, resource, 'DELETE_COMPLETE');
             remove();
           } catch (error) {
-            if (!(error instanceof ResourceFailure)) throw error;
-            this.#resourceEvent(stack, resource, 'DELETE_FAILED', error.message);
+            this.#resourceEvent(stack, resource, 'DELETE_FAILED', failureReason(error));
             pending.delete(resource);
             failed.push(resource.logicalId);
           }
@@ -1315,6 +1313,12 @@ export class CloudFormationService {
       ...(stack.clientRequestToken ? { ClientRequestToken: stack.clientRequestToken } : {}),
     });
   }
+}
+
+/** A resource failure's reason; an unexpected error is the fake's bug, said so, but the stack still settles. */
+function failureReason(error: unknown): string {
+  if (error instanceof ResourceFailure) return error.message;
+  return `fake-aws internal error: ${(error as Error)?.stack ?? String(error)}`;
 }
 
 /** A resource as DescribeStackResource(s)/ListStackResources show it (the timestamp member's name differs). */
