@@ -332,4 +332,23 @@ describe('fake CloudFormation', () => {
     await expect(once.send(new DescribeStacksCommand({}))).rejects.toMatchObject({ name: 'ExpiredToken' });
     fake.faults.restoreCredentials();
   });
+
+  it('updates a resource listed before the unchanged resource it depends on', async () => {
+    const template = (tag: string) => ({
+      Resources: {
+        Dependent: {
+          Type: 'AWS::SNS::Topic',
+          Properties: {
+            DisplayName: { 'Fn::GetAtt': ['Base', 'TopicName'] },
+            Tags: [{ Key: 'v', Value: tag }],
+          },
+        },
+        Base: { Type: 'AWS::SNS::Topic' },
+      },
+    });
+    await deploy('order', template('1'));
+    await deploy('order', template('2'));
+    expect((await status('order'))?.StackStatus).toBe('UPDATE_COMPLETE');
+    expect(await timeline('order')).toContain('Dependent UPDATE_COMPLETE');
+  });
 });

@@ -909,7 +909,7 @@ export class CloudFormationService {
     skip: Set<string>,
     finish: (failed: string[], cancelled: boolean) => void,
   ): Runner {
-    const { clock, faults } = this.deps;
+    const { clock } = this.deps;
     const symbolic = this.#symbolicResources(desired, stack.stackName);
     const ctx = this.#context(stack, desired);
     const settled = new Set<string>();
@@ -935,28 +935,33 @@ export class CloudFormationService {
     };
 
     const startReady = () => {
-      if (over) return;
-      for (const [id, entry] of symbolic) {
-        if (started.has(id) || !entry.deps.every((d) => settled.has(d))) continue;
-        started.add(id);
-        this.#step(stack, id, entry, desired, ctx, mode, skip, {
-          inFlight,
-          isOver: () => over,
-          settle: () => {
-            settled.add(id);
-            inFlight.delete(id);
-          },
-          fail: () => {
-            inFlight.delete(id);
-            failed.push(id);
-            end();
-          },
-          next: () => startReady(),
-        });
+      // Resources that need no change settle at once and may free others: repeat until nothing starts.
+      let progressed = true;
+      while (progressed && !over) {
+        progressed = false;
+        for (const [id, entry] of symbolic) {
+          if (over) return;
+          if (started.has(id) || !entry.deps.every((d) => settled.has(d))) continue;
+          started.add(id);
+          progressed = true;
+          this.#step(stack, id, entry, desired, ctx, mode, skip, {
+            inFlight,
+            isOver: () => over,
+            settle: () => {
+              settled.add(id);
+              inFlight.delete(id);
+            },
+            fail: () => {
+              inFlight.delete(id);
+              failed.push(id);
+              end();
+            },
+            next: () => startReady(),
+          });
+        }
       }
       if (!over && settled.size === symbolic.size) end();
     };
-    void faults;
     clock.schedule(0, startReady);
     return { cancel: (reason) => end(reason) };
   }
