@@ -351,4 +351,35 @@ describe('fake CloudFormation', () => {
     expect((await status('order'))?.StackStatus).toBe('UPDATE_COMPLETE');
     expect(await timeline('order')).toContain('Dependent UPDATE_COMPLETE');
   });
+
+  it('deletes a function after its retained version is skipped (DELETE_SKIPPED)', async () => {
+    const template = {
+      Resources: {
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            Role: 'arn:aws:iam::123456789012:role/r',
+            Runtime: 'nodejs22.x',
+            Handler: 'index.handler',
+            Code: { ZipFile: 'x' },
+          },
+        },
+        Version: {
+          Type: 'AWS::Lambda::Version',
+          DeletionPolicy: 'Retain',
+          Properties: { FunctionName: { Ref: 'Fn' } },
+        },
+      },
+    };
+    await deploy('retain', template);
+    const stackId = (await status('retain'))?.StackId as string;
+    await cfn.send(new DeleteStackCommand({ StackName: 'retain' }));
+    await fake.clock.runAll();
+    const events = await timeline(stackId);
+    expect(events.indexOf('Version DELETE_SKIPPED')).toBeGreaterThan(
+      events.indexOf('retain DELETE_IN_PROGRESS User Initiated'),
+    );
+    expect(events.indexOf('Version DELETE_SKIPPED')).toBeLessThan(events.indexOf('Fn DELETE_IN_PROGRESS'));
+    expect(events.at(-1)).toBe('retain DELETE_COMPLETE');
+  });
 });

@@ -1133,60 +1133,65 @@ export class CloudFormationService {
       );
     const started = new Set<ResourceState>();
     const startReady = () => {
-      // Records from two templates (a replaced resource and its successor) could wait on each other:
-      // when nothing can start and nothing runs, the rest goes anyway.
-      const running = [...pending].some((r) => started.has(r));
-      const free = [...pending].filter((r) => !started.has(r) && !blocked(r));
-      const force = !running && free.length === 0;
-      for (const resource of [...pending]) {
-        if (started.has(resource) || (!force && blocked(resource))) continue;
-        started.add(resource);
-        const isOrphan = stack.orphans.includes(resource);
-        const policy = isOrphan ? resource.updateReplacePolicy : resource.deletionPolicy;
-        const remove = () => {
-          pending.delete(resource);
-          if (isOrphan) stack.orphans = stack.orphans.filter((o) => o !== resource);
-          else if (stack.resources.get(resource.logicalId) === resource)
-            stack.resources.delete(resource.logicalId);
-        };
-        if (
-          (policy === 'Retain' || policy === 'RetainExceptOnCreate') &&
-          resource.physicalId &&
-          mode !== 'rollback'
-        ) {
-          this.#resourceEvent(stack, resource, 'DELETE_SKIPPED');
-          remove();
-          continue;
-        }
-        if (!resource.physicalId) {
-          this.#resourceEvent(stack, resource, 'DELETE_COMPLETE');
-          remove();
-          continue;
-        }
-        this.#resourceEvent(stack, resource, 'DELETE_IN_PROGRESS');
-        clock.schedule(this.#durationOf(resource.logicalId, resource.type) / 2, async () => {
-          const fault = faults.takeResourceFailure(
-            resource.logicalId,
-            mode === 'rollback' ? 'rollback' : 'delete',
-          );
-          try {
-            if (fault) throw new ResourceFailure(fault);
-            await deleteResource(
-              this.#provisionContext(stack),
-              resource.type,
-              resource.physicalId as string,
-              resource.properties,
-            );
+      // A resource removed at once (retained, never created) may free others: repeat until nothing moves.
+      for (;;) {
+        const before = started.size;
+        // Records from two templates (a replaced resource and its successor) could wait on each other:
+        // when nothing can start and nothing runs, the rest goes anyway.
+        const running = [...pending].some((r) => started.has(r));
+        const free = [...pending].filter((r) => !started.has(r) && !blocked(r));
+        const force = !running && free.length === 0;
+        for (const resource of [...pending]) {
+          if (started.has(resource) || (!force && blocked(resource))) continue;
+          started.add(resource);
+          const isOrphan = stack.orphans.includes(resource);
+          const policy = isOrphan ? resource.updateReplacePolicy : resource.deletionPolicy;
+          const remove = () => {
+            pending.delete(resource);
+            if (isOrphan) stack.orphans = stack.orphans.filter((o) => o !== resource);
+            else if (stack.resources.get(resource.logicalId) === resource)
+              stack.resources.delete(resource.logicalId);
+          };
+          if (
+            (policy === 'Retain' || policy === 'RetainExceptOnCreate') &&
+            resource.physicalId &&
+            mode !== 'rollback'
+          ) {
+            this.#resourceEvent(stack, resource, 'DELETE_SKIPPED');
+            remove();
+            continue;
+          }
+          if (!resource.physicalId) {
             this.#resourceEvent(stack, resource, 'DELETE_COMPLETE');
             remove();
-          } catch (error) {
-            this.#resourceEvent(stack, resource, 'DELETE_FAILED', failureReason(error));
-            pending.delete(resource);
-            failed.push(resource.logicalId);
+            continue;
           }
-          startReady();
-          if (pending.size === 0) finish(failed);
-        });
+          this.#resourceEvent(stack, resource, 'DELETE_IN_PROGRESS');
+          clock.schedule(this.#durationOf(resource.logicalId, resource.type) / 2, async () => {
+            const fault = faults.takeResourceFailure(
+              resource.logicalId,
+              mode === 'rollback' ? 'rollback' : 'delete',
+            );
+            try {
+              if (fault) throw new ResourceFailure(fault);
+              await deleteResource(
+                this.#provisionContext(stack),
+                resource.type,
+                resource.physicalId as string,
+                resource.properties,
+              );
+              this.#resourceEvent(stack, resource, 'DELETE_COMPLETE');
+              remove();
+            } catch (error) {
+              this.#resourceEvent(stack, resource, 'DELETE_FAILED', failureReason(error));
+              pending.delete(resource);
+              failed.push(resource.logicalId);
+            }
+            startReady();
+            if (pending.size === 0) finish(failed);
+          });
+        }
+        if (started.size === before) return;
       }
     };
     clock.schedule(0, () => {
