@@ -382,4 +382,45 @@ describe('fake CloudFormation', () => {
     expect(events.indexOf('Version DELETE_SKIPPED')).toBeLessThan(events.indexOf('Fn DELETE_IN_PROGRESS'));
     expect(events.at(-1)).toBe('retain DELETE_COMPLETE');
   });
+
+  it('explains a replacement caused by a parameter, and what refers to the replaced resource', async () => {
+    const template = {
+      Parameters: { Name: { Type: 'String' } },
+      Resources: {
+        Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: { Ref: 'Name' } } },
+        Policy: {
+          Type: 'AWS::S3::BucketPolicy',
+          Properties: { Bucket: { Ref: 'Bucket' }, PolicyDocument: { Statement: [] } },
+        },
+      },
+    };
+    await deploy('reasons', template, { Name: `reasons-a-${fake.accountId}` });
+    const cs = await createAndExecute('reasons', template, 'UPDATE', { Name: `reasons-b-${fake.accountId}` });
+    const changes = Object.fromEntries(
+      (cs.Changes ?? []).map((c) => [c.ResourceChange?.LogicalResourceId, c.ResourceChange]),
+    );
+    expect(changes.Bucket).toMatchObject({
+      Action: 'Modify',
+      Replacement: 'True',
+      Details: [
+        {
+          Target: { Name: 'BucketName', RequiresRecreation: 'Always' },
+          ChangeSource: 'ParameterReference',
+          CausingEntity: 'Name',
+        },
+      ],
+    });
+    expect(changes.Policy).toMatchObject({
+      Action: 'Modify',
+      Replacement: 'Conditional',
+      Details: [
+        {
+          Target: { Name: 'Bucket', RequiresRecreation: 'Conditionally' },
+          Evaluation: 'Dynamic',
+          ChangeSource: 'ResourceReference',
+          CausingEntity: 'Bucket',
+        },
+      ],
+    });
+  });
 });

@@ -842,10 +842,10 @@ export class CloudFormationService {
   #symbolicResources(
     desired: Desired,
     stackName: string,
-  ): Map<string, { type: string; properties: Json; deps: string[] }> {
+  ): Map<string, { type: string; properties: Json; raw: Json; deps: string[] }> {
     const ctx = symbolicContext(this.#baseContext(desired, stackName));
     const active = activeResources(desired.template, ctx);
-    const result = new Map<string, { type: string; properties: Json; deps: string[] }>();
+    const result = new Map<string, { type: string; properties: Json; raw: Json; deps: string[] }>();
     for (const id of active) {
       const definition = desired.template.Resources[id] as Template['Resources'][string];
       const properties = evaluate(definition.Properties ?? {}, ctx);
@@ -860,7 +860,7 @@ export class CloudFormationService {
       const deps = [...new Set([...referencedResources(properties), ...dependsOn])].filter((d) =>
         active.includes(d),
       );
-      result.set(id, { type: definition.Type, properties, deps });
+      result.set(id, { type: definition.Type, properties, raw: definition.Properties ?? {}, deps });
     }
     detectCycle(result);
     return result;
@@ -1384,7 +1384,15 @@ function detectCycle(resources: Map<string, { deps: string[] }>): void {
   for (const id of resources.keys()) visit(id, [id]);
 }
 
-type Symbolic = Map<string, { type: string; properties: Json; deps: string[] }>;
+type Symbolic = Map<string, { type: string; properties: Json; raw: Json; deps: string[] }>;
+
+/** Same template text, different value: a parameter changed it (and which one). */
+function changeSource(before: Json, after: Json): Params {
+  if (!equal(before, after)) return { ChangeSource: 'DirectModification' };
+  const text = JSON.stringify(after ?? null);
+  const parameter = /"Ref":"([^"]+)"/.exec(text)?.[1] ?? /\$\{([A-Za-z0-9]+)\}/.exec(text)?.[1];
+  return { ChangeSource: 'ParameterReference', ...(parameter ? { CausingEntity: parameter } : {}) };
+}
 
 /** The change set's per-resource changes: Add/Modify/Remove, with Replacement and the causing details. */
 function computeChanges(
@@ -1426,7 +1434,7 @@ function computeChanges(
           RequiresRecreation: replacing.includes(key) ? 'Always' : 'Never',
         },
         Evaluation: 'Static',
-        ChangeSource: 'DirectModification',
+        ...changeSource(before.raw?.[key], entry.raw?.[key]),
       })),
     });
   }
