@@ -81,3 +81,18 @@ describe('built-in handler', () => {
     expect((error as UserError).suggestion).toContain('npm run build');
   });
 });
+
+describe('construct errors', () => {
+  it('a construct that rejects its input is one UserError naming the problem, not a stack trace', async () => {
+    // Bypasses the project file schema on purpose: the bucket name construct check is the one that fires.
+    const error = await synthesize(
+      { ...DEVELOPMENT, resourceId: 'Not_Valid', handler: 'handlers/hello.ts' },
+      { outdir: tempDir('construct-error'), projectDir: FIXTURES },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(/^The stack cannot be synthesized: .*bucket name/is);
+    expect((error as Error).message).toContain('cf-serverless-logs-Not_Valid');
+    expect((error as Error).message).toContain('(at ServerlessInfra-Development/Storage/LogsBucket)');
+    expect((error as Error).message).not.toMatch(/\n\s+at /);
+  });
+});
