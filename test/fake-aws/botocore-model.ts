@@ -64,11 +64,17 @@ const COMMON_ERRORS = new Set([
 ]);
 
 /** Problems found in one response (empty when it matches the model). */
-export function checkResponse(model: Model, operation: string, status: number, body: string): string[] {
+export function checkResponse(
+  model: Model,
+  operation: string,
+  status: number,
+  body: string,
+  errorType?: string,
+): string[] {
   const op = model.operations[operation];
   if (!op) return [`${operation}: not an operation of this service`];
   const protocol = model.metadata.protocol;
-  if (status >= 300) return checkError(model, operation, protocol, body);
+  if (status >= 300) return checkError(model, operation, protocol, body, errorType);
   if (!op.output) return [];
   const problems: string[] = [];
   if (protocol === 'query') {
@@ -86,7 +92,13 @@ export function checkResponse(model: Model, operation: string, status: number, b
   return problems;
 }
 
-function checkError(model: Model, operation: string, protocol: string, body: string): string[] {
+function checkError(
+  model: Model,
+  operation: string,
+  protocol: string,
+  body: string,
+  errorType?: string,
+): string[] {
   let code: string | undefined;
   if (protocol === 'query') {
     code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1];
@@ -94,7 +106,7 @@ function checkError(model: Model, operation: string, protocol: string, body: str
       return [`${operation}: error body is not an ErrorResponse`];
   } else {
     const parsed = JSON.parse(body || '{}');
-    code = parsed.__type ?? parsed.code;
+    code = errorType ?? parsed.__type ?? parsed.code;
     if (!code) return [];
   }
   const allowed = new Set(
@@ -266,4 +278,31 @@ function checkScalar(
     default:
       problems.push(`${path}: unexpected shape type ${shape.type}`);
   }
+}
+
+/** Collects every response of a fake (pass `onResponse` to startFakeAws) and checks them all at the end. */
+export function responseChecker(): {
+  onResponse: (record: ResponseRecordLike) => void;
+  problems(): string[];
+} {
+  const records: ResponseRecordLike[] = [];
+  const models = new Map<string, Model>();
+  return {
+    onResponse: (record) => records.push(record),
+    problems: () =>
+      records.flatMap((r) => {
+        if (!models.has(r.service)) models.set(r.service, loadModel(r.service));
+        return checkResponse(models.get(r.service) as Model, r.operation, r.status, r.body, r.errorType).map(
+          (p) => `${r.service} ${p}`,
+        );
+      }),
+  };
+}
+
+interface ResponseRecordLike {
+  service: string;
+  operation: string;
+  status: number;
+  body: string;
+  errorType?: string;
 }

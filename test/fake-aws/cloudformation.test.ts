@@ -17,13 +17,15 @@ import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } fr
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EMPTY_CHANGE_SET_REASON } from '../support/fake-aws/cloudformation/service.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
+import { responseChecker } from './botocore-model.js';
 import { fixtureTemplate } from './fixture-stack.js';
 
 describe('fake CloudFormation', () => {
   let fake: FakeAws;
+  const checker = responseChecker();
   let cfn: CloudFormationClient;
   beforeAll(async () => {
-    fake = await startFakeAws();
+    fake = await startFakeAws({ onResponse: checker.onResponse });
     cfn = new CloudFormationClient(fake.sdkConfig);
   });
   afterAll(async () => {
@@ -422,5 +424,9 @@ describe('fake CloudFormation', () => {
         },
       ],
     });
+  });
+
+  it('answered every call above with responses that match the botocore models', () => {
+    expect(checker.problems()).toEqual([]);
   });
 });

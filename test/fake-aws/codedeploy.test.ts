@@ -12,18 +12,20 @@ import {
 import { GetAliasCommand, LambdaClient, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
+import { responseChecker } from './botocore-model.js';
 import { deployFixture } from './deploy-fixture.js';
 
 const MINUTE = 60_000;
 
 describe('fake CodeDeploy Lambda deployments', () => {
   let fake: FakeAws;
+  const checker = responseChecker();
   let codedeploy: CodeDeployClient;
   let lambda: LambdaClient;
   let outputs: Record<string, string>;
 
   beforeAll(async () => {
-    fake = await startFakeAws();
+    fake = await startFakeAws({ onResponse: checker.onResponse });
     codedeploy = new CodeDeployClient(fake.sdkConfig);
     lambda = new LambdaClient(fake.sdkConfig);
   });
@@ -191,5 +193,9 @@ describe('fake CodeDeploy Lambda deployments', () => {
     expect(failed?.status).toBe('Failed');
     expect(failed?.errorInformation?.message).toMatch(/CurrentVersion|current version/);
     expect((await alias()).FunctionVersion).toBe('1');
+  });
+
+  it('answered every call above with responses that match the botocore models', () => {
+    expect(checker.problems()).toEqual([]);
   });
 });

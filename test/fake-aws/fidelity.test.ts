@@ -221,7 +221,7 @@ describe('fake-aws fidelity', () => {
     const models: Record<string, Model> = {};
     const problems = records.flatMap((r) => {
       models[r.service] ??= loadModel(r.service === 'codedeploy' ? 'codedeploy' : r.service);
-      return checkResponse(models[r.service] as Model, r.operation, r.status, r.body).map(
+      return checkResponse(models[r.service] as Model, r.operation, r.status, r.body, r.errorType).map(
         (p) => `${r.service} ${p}`,
       );
     });
@@ -240,6 +240,9 @@ describe('fake-aws fidelity', () => {
       'GetDeployment.deploymentInfo.status: Running is not one of Created|Queued|InProgress|Baking|Succeeded|Failed|Stopped|Ready',
       'GetDeployment.deploymentInfo: unknown member unknown',
     ]);
+    expect(checkResponse(loadModel('lambda'), 'GetAlias', 404, '{"Message":"x"}', 'NoSuchAlias')[0]).toMatch(
+      /^GetAlias: error code NoSuchAlias is not one the operation declares/,
+    );
     const cfn = loadModel('cloudformation');
     expect(
       checkResponse(

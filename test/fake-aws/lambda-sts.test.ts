@@ -12,14 +12,16 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
+import { responseChecker } from './botocore-model.js';
 
 const zip = (text: string) => new TextEncoder().encode(text);
 
 describe('fake Lambda and STS', () => {
   let fake: FakeAws;
+  const checker = responseChecker();
   let lambda: LambdaClient;
   beforeAll(async () => {
-    fake = await startFakeAws({ accountId: '210987654321' });
+    fake = await startFakeAws({ accountId: '210987654321', onResponse: checker.onResponse });
     lambda = new LambdaClient(fake.sdkConfig);
   });
   afterAll(async () => {
@@ -110,5 +112,9 @@ describe('fake Lambda and STS', () => {
     await expect(lambda.send(new GetAccountSettingsCommand({}))).rejects.toMatchObject({
       name: 'ExpiredTokenException',
     });
+  });
+
+  it('answered every call above with responses that match the botocore models', () => {
+    expect(checker.problems()).toEqual([]);
   });
 });

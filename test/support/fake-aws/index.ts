@@ -37,6 +37,8 @@ export interface ResponseRecord {
   operation: string;
   status: number;
   body: string;
+  /** x-amzn-ErrorType of a JSON error (Lambda names its errors only there). */
+  errorType?: string;
 }
 
 export interface FakeAws {
@@ -107,7 +109,13 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const service = serviceOf(request, body);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const send = (operation: string, status: number, text: string, headers: Record<string, string>) => {
-      options.onResponse?.({ service: service as ResponseRecord['service'], operation, status, body: text });
+      options.onResponse?.({
+        service: service as ResponseRecord['service'],
+        operation,
+        status,
+        body: text,
+        ...(headers['x-amzn-errortype'] ? { errorType: headers['x-amzn-errortype'] } : {}),
+      });
       response.writeHead(status, { 'x-amzn-requestid': crypto.randomUUID(), ...headers }).end(text);
     };
 
