@@ -5,6 +5,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The SDK's Node.js 22 notice would repeat in every test process (bin/run.js silences it the same way).
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // One moto_server for the run (offline S3/DynamoDB/SNS/CloudWatch); see test/support/moto.ts.
+    globalSetup: ['test/support/global-setup.ts'],
     // The JSON report is what .ci/run reads for its "N passed, N failed" line.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },

@@ -43,13 +43,24 @@ writeFileSync(path.join(project, 'cdk.json'), JSON.stringify(cdkJson));
 const env = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', CI: '1', NO_COLOR: '1' };
 const cases = {
   'serverless-infra synth': [path.join(root, 'bin/run.js'), 'synth', '--out', 'own.out'],
-  'npx cdk synth': [path.join(root, 'node_modules/aws-cdk/bin/cdk'), 'synth', '-q', '--no-notices', '-o', 'cdk.out'],
+  'npx cdk synth': [
+    path.join(root, 'node_modules/aws-cdk/bin/cdk'),
+    'synth',
+    '-q',
+    '--no-notices',
+    '-o',
+    'cdk.out',
+  ],
 };
 
 function measure(args) {
   const usage = path.join(project, 'time.txt');
   const start = process.hrtime.bigint();
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', '-o', usage, node, ...args], { cwd: project, env, stdio: 'pipe' });
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', '-o', usage, node, ...args], {
+    cwd: project,
+    env,
+    stdio: 'pipe',
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (run.status !== 0) throw new Error(`${args.join(' ')} exited ${run.status}:\n${run.stderr}`);
   const kib = Number(readFileSync(usage, 'utf8').trim().split('\n').pop());

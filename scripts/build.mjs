@@ -9,18 +9,12 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 rmSync('dist', { recursive: true, force: true });
 run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
 
+// The same bundling settings synth uses for a user's own handler (compiled just above).
+const { LAMBDA_BUNDLE_OPTIONS } = await import('../dist/synth/lambda-bundle.js');
 await build({
+  ...LAMBDA_BUNDLE_OPTIONS,
   entryPoints: ['src/runtime/index.ts'],
   outfile: 'dist/runtime/index.mjs',
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node24',
-  // The Node.js 24 Lambda runtime provides AWS SDK v3: keep it out of the bundle.
-  external: ['@aws-sdk/*', '@smithy/*'],
-  legalComments: 'none',
-  metafile: false,
   logLevel: 'warning',
 });
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -54,9 +54,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   await listen(server, options.port);
 
   let stores: LocalStores | undefined;
+  let claimed = false;
   try {
     const bundle = runtimeBundlePath();
+    await claimDataDir(options.dataDir);
+    claimed = true;
     if (options.reset) await rm(options.dataDir, { recursive: true, force: true });
+    await claimDataDir(options.dataDir);
     stores = await startLocalStores({
       dataDir: options.dataDir,
       names: options.names,
@@ -64,7 +68,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     });
     // The SDK inside the handler finds the stores through its own AWS_ENDPOINT_URL_<SERVICE> variables.
     Object.assign(process.env, stores.env, {
-      ENVIRONMENT: options.environment,
+      [RUNTIME_ENV.environment]: options.environment,
       AWS_LAMBDA_LOG_LEVEL: options.logLevel,
       [RUNTIME_ENV.writeAuth]: options.auth.mode === 'cognito' ? WRITE_AUTH.required : WRITE_AUTH.none,
     });
@@ -72,7 +76,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   } catch (error) {
     await closeServer(server);
     await stores?.stop();
-    throw friendlyStoreError(error, options.dataDir);
+    if (claimed) await releaseDataDir(options.dataDir);
+    throw error;
   }
   const running = stores;
   return {
@@ -81,6 +86,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     async stop() {
       await closeServer(server);
       await running.stop();
+      await releaseDataDir(options.dataDir);
     },
   };
 }
@@ -234,20 +240,34 @@ export function runtimeBundlePath(): string {
   return bundle;
 }
 
-function friendlyStoreError(error: unknown, dataDir: string): unknown {
-  if (error instanceof UserError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (
-    /lock|LEVEL_DATABASE_NOT_OPEN|LEVEL_LOCKED/i.test(message) ||
-    (error as { code?: string })?.code === 'LEVEL_DATABASE_NOT_OPEN'
-  ) {
-    return new UserError(
-      `The local data in ${dataDir} is in use (is another serverless-infra dev running?).`,
-      {
-        suggestion: 'Stop the other dev server, or start this one with --reset to use fresh data.',
-        cause: error,
-      },
-    );
+const LOCK_FILE = 'dev.pid';
+
+/**
+ * One dev server per data folder: LevelDB allows a single process, and dynalite would crash the second one
+ * with an unreadable error. The pid file is taken over when its process is gone.
+ */
+async function claimDataDir(dataDir: string): Promise<void> {
+  const lock = path.join(dataDir, LOCK_FILE);
+  const pid = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
+  if (pid && pid !== process.pid && isAlive(pid)) {
+    throw new UserError(`Another serverless-infra dev (pid ${pid}) is using ${dataDir}.`, {
+      suggestion: 'Stop it first (Ctrl-C in its terminal); one dev server can serve every client.',
+      code: 'DataInUse',
+    });
   }
-  return error;
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(lock, String(process.pid));
+}
+
+async function releaseDataDir(dataDir: string): Promise<void> {
+  await rm(path.join(dataDir, LOCK_FILE), { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -41,7 +41,12 @@ export async function handler(
   const request = toApiRequest(event ?? {});
   const requestId = event?.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown';
   const path = String(event?.path ?? '');
-  const log = createLogger({ requestId, method: request.method, path });
+  const log = createLogger({
+    requestId,
+    ...(context?.awsRequestId ? { lambdaRequestId: context.awsRequestId } : {}),
+    method: request.method,
+    path,
+  });
 
   let result: APIGatewayProxyResult;
   try {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError, UserError } from '../errors.js';
+import { LAMBDA_BUNDLE_OPTIONS } from './lambda-bundle.js';
 import type { HandlerCode } from './stack.js';
 
 /** The Lambda code for a synth, and what to clean up after it (a user bundle lives in a temporary dir). */
@@ -56,15 +57,8 @@ async function bundleUserHandler(entry: string): Promise<PreparedCode> {
   try {
     const result = await build({
       entryPoints: [entry],
+      ...LAMBDA_BUNDLE_OPTIONS,
       outfile,
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node24',
-      // The Node.js 24 Lambda runtime provides AWS SDK v3.
-      external: ['@aws-sdk/*', '@smithy/*'],
-      legalComments: 'none',
       metafile: true,
       logLevel: 'silent',
       absWorkingDir: path.dirname(entry),

@@ -60,6 +60,16 @@ function startDev(port: number, ...args: string[]): Promise<Running> {
   });
 }
 
+async function runToExit(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stderr };
+}
+
 async function stop(running: Running): Promise<number | null> {
   running.child.kill('SIGINT');
   return running.exited;
@@ -144,18 +154,13 @@ it('serves the API over HTTP, persists data across restarts, and stops cleanly o
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
 
-    // A second server on the same port fails clearly instead of half-starting.
-    const second = spawn(process.execPath, [bin, 'dev', '--port', String(port)], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let secondErr = '';
-    second.stderr.on('data', (chunk: Buffer) => {
-      secondErr += chunk.toString();
-    });
-    const secondCode = await new Promise((resolve) => second.once('exit', resolve));
-    expect(secondCode).not.toBe(0);
-    expect(secondErr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+    // A second server on the same port, or on the same data, fails clearly instead of half-starting.
+    const busyPort = await runToExit(['dev', '--port', String(port)]);
+    expect(busyPort.code).not.toBe(0);
+    expect(busyPort.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+    const busyData = await runToExit(['dev', '--port', String(await freePort())]);
+    expect(busyData.code).not.toBe(0);
+    expect(busyData.stderr).toMatch(/Another serverless-infra dev \(pid \d+\) is using/);
 
     expect(dev.stderr()).toContain('SNS [Development] Item created: n0');
     expect(dev.stderr()).toMatch(/POST \/items 201/);

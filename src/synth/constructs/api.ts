@@ -29,6 +29,17 @@ const { ArnFormat, Duration, RemovalPolicy, Stack, Validations } = requireCdk(
 
 export const API_STAGE = 'v1';
 
+/** What the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs allows, as an inline policy. */
+export const API_GATEWAY_LOG_ACTIONS = [
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:DescribeLogGroups',
+  'logs:DescribeLogStreams',
+  'logs:PutLogEvents',
+  'logs:GetLogEvents',
+  'logs:FilterLogEvents',
+] as const;
+
 export interface ApiProps {
   /** The alias `live`: every method invokes it, so CodeDeploy's weights apply to API traffic. */
   handler: IFunction;
@@ -184,15 +195,7 @@ class ApiGatewayAccount extends Construct {
         PushToCloudWatchLogs: new PolicyDocument({
           statements: [
             new PolicyStatement({
-              actions: [
-                'logs:CreateLogGroup',
-                'logs:CreateLogStream',
-                'logs:DescribeLogGroups',
-                'logs:DescribeLogStreams',
-                'logs:PutLogEvents',
-                'logs:GetLogEvents',
-                'logs:FilterLogEvents',
-              ],
+              actions: [...API_GATEWAY_LOG_ACTIONS],
               resources: [
                 stack.formatArn({
                   service: 'logs',
