@@ -40,7 +40,8 @@ export class CognitoClient {
   }
 
   private async call<T>(operation: string, input: object, sign: boolean): Promise<T> {
-    const url = await (this.endpoint ??= this.resolveEndpoint());
+    this.endpoint ??= this.resolveEndpoint();
+    const url = await this.endpoint;
     const body = JSON.stringify(input);
     let headers: Record<string, string> = {
       host: url.host,

@@ -144,9 +144,12 @@ function cognitoUserError(error: unknown, email: string): unknown {
   const known: Record<string, [string, string]> = {
     UsernameExistsException: [
       `${email} already exists in the user pool.`,
-      'Remove it first: serverless-infra user remove',
+      'Remove it first: serverless-infra user remove <email>',
     ],
-    UserNotFoundException: [`${email} is not a user of this pool.`, 'Add it: serverless-infra user add'],
+    UserNotFoundException: [
+      `${email} is not a user of this pool.`,
+      'Add it: serverless-infra user add <email>',
+    ],
     NotAuthorizedException: [
       'Wrong e-mail or password.',
       'Check both; an operator can reset the user with user remove + user add.',

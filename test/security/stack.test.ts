@@ -15,6 +15,9 @@ import {
   tempDir,
 } from '../synth/synth-fixtures.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: template JSON is read loosely
+type Loose = any;
+
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
@@ -87,7 +90,7 @@ describe('authorized writes', () => {
 
   it('CloudFront forwards Authorization: it is in the cache key (origin request policies cannot carry it)', () => {
     const policy = only(synthesized(PRODUCTION).json, 'AWS::CloudFront::CachePolicy')[1];
-    const config = (policy.Properties!.CachePolicyConfig as Record<string, any>)
+    const config = (policy.Properties!.CachePolicyConfig as Record<string, Loose>)
       .ParametersInCacheKeyAndForwardedToOrigin;
     expect(config.HeadersConfig).toEqual({ HeaderBehavior: 'whitelist', Headers: ['Authorization'] });
     expect(config.QueryStringsConfig.QueryStringBehavior).toBe('all');
@@ -139,10 +142,10 @@ describe('WAF', () => {
   it('Production (default on): REGIONAL web ACL on the stage with managed rule groups and a forwarded-IP rate rule', () => {
     const { json } = synthesized(PRODUCTION);
     const [aclId, acl] = only(json, 'AWS::WAFv2::WebACL');
-    const props = acl.Properties as Record<string, any>;
+    const props = acl.Properties as Record<string, Loose>;
     expect(props.Scope).toBe('REGIONAL');
     expect(props.DefaultAction).toEqual({ Allow: {} });
-    const rules = props.Rules as Array<Record<string, any>>;
+    const rules = props.Rules as Array<Record<string, Loose>>;
     const rate = rules.find((r) => r.Statement.RateBasedStatement);
     expect(rate).toMatchObject({
       Action: { Block: {} },
@@ -179,7 +182,7 @@ describe('WAF', () => {
   it('off by default outside Production; on with the configured rate limit when asked', () => {
     expect(resourcesOf(synthesized(DEVELOPMENT).json, 'AWS::WAFv2::WebACL')).toEqual([]);
     const withWaf = synthesized({ ...DEVELOPMENT, waf: { enabled: true, rateLimit: 200 } }).json;
-    const acl = only(withWaf, 'AWS::WAFv2::WebACL')[1].Properties as Record<string, any>;
+    const acl = only(withWaf, 'AWS::WAFv2::WebACL')[1].Properties as Record<string, Loose>;
     expect(acl.Rules[0].Statement.RateBasedStatement.Limit).toBe(200);
     expect(resourcesOf(withWaf, 'AWS::WAFv2::WebACLAssociation')).toHaveLength(1);
     // and Production can turn it off (with a warning)
@@ -198,7 +201,7 @@ describe('TLS', () => {
       customDomain: { domainName: 'api.example.com', certificateArn: CERTIFICATE },
     };
     const distribution = only(synthesized(env).json, 'AWS::CloudFront::Distribution')[1];
-    const config = (distribution.Properties as Record<string, any>).DistributionConfig;
+    const config = (distribution.Properties as Record<string, Loose>).DistributionConfig;
     expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('https-only');
     expect(config.Aliases).toEqual(['api.example.com']);
     expect(config.ViewerCertificate).toEqual({

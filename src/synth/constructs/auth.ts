@@ -6,8 +6,9 @@ import { requireCdk } from '../cdk-modules.js';
 import { removalPolicyFor } from './removal.js';
 
 const { CognitoUserPoolsAuthorizer } = requireCdk('aws-cdk-lib/aws-apigateway') as typeof apigateway;
-const { AccountRecovery, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, UserPoolClient } =
-  requireCdk('aws-cdk-lib/aws-cognito') as typeof cognito;
+const { AccountRecovery, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool } = requireCdk(
+  'aws-cdk-lib/aws-cognito',
+) as typeof cognito;
 const { Duration, Validations } = requireCdk('aws-cdk-lib/core') as typeof cdk;
 
 /** How long an ID token from `serverless-infra token` is good for. */
