@@ -1,12 +1,11 @@
 // `serverless-infra audit` through the built binary: the real stack passes; a stack with an injected wildcard
 // policy fails with the finding named; without cfn-lint it says so and still runs the rest.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/audit/index.js';
-import { BIN, type CliResult, cleanEnv, ROOT, tempDir } from '../helpers/cli.js';
+import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 
 const INJECT = path.join(ROOT, 'test/security/fixtures/inject-wildcard.cjs');
 
@@ -27,27 +26,15 @@ const PRODUCTION = {
   releaseStrategy: 'LambdaCanary10Percent5Minutes',
 };
 
+/** The built binary; `preload` is required into it first (NODE_OPTIONS), as a careless change would land. */
 function audit(
   cwd: string,
   args: string[],
   options: { preload?: string; env?: Record<string, string> } = {},
 ) {
-  return new Promise<CliResult>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [...(options.preload ? ['--require', options.preload] : []), BIN, 'audit', ...args],
-      { cwd, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runCli(['audit', ...args], {
+    cwd,
+    env: { ...options.env, ...(options.preload ? { NODE_OPTIONS: `--require ${options.preload}` } : {}) },
   });
 }
 

@@ -3,24 +3,16 @@
 // reads are public. Driven through the built binary over HTTP.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDevToken, verifyDevToken } from '../../src/auth/dev-tokens.js';
 import { BIN, cleanEnv, runCli, tempDir } from '../helpers/cli.js';
+import { freePort } from '../support/moto.js';
 
 let cwd: string;
 let child: ChildProcess;
 let url: string;
 let stderr = '';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   cwd = await tempDir('si-dev-auth-');
