@@ -7,8 +7,12 @@ import { type InitAnswers, type InitPlan, planInit } from '../config/init-projec
 import { parseEnvironmentName, projectFilePath, readProject, writeProject } from '../config/project-file.js';
 import { AWS_REGIONS, isAwsRegion } from '../config/regions.js';
 import {
+  AUTH_MODES,
+  type AuthMode,
+  CLOUDFRONT_CERTIFICATE_ARN_PATTERN,
   COUNTRY_CODE_PATTERN,
   DEFAULT_RELEASE_CONFIG,
+  DOMAIN_NAME_PATTERN,
   defaultStackName,
   EMAIL_PATTERN,
   ENVIRONMENT_NAMES,
@@ -78,6 +82,31 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
     handler: Flags.string({
       summary: 'Your own Lambda handler entry (.ts/.js/.mjs exporting `handler`) instead of the items API.',
       env: 'SERVERLESS_INFRA_HANDLER',
+    }),
+    auth: Flags.string({
+      summary: 'Who may write: cognito (signed-in users, default) or none (anyone; not for Production).',
+      options: [...AUTH_MODES],
+      env: 'SERVERLESS_INFRA_AUTH',
+    }),
+    waf: Flags.boolean({
+      summary: 'WAF in front of the API (default: on in Production, off elsewhere).',
+      allowNo: true,
+      env: 'SERVERLESS_INFRA_WAF',
+    }),
+    'waf-rate-limit': Flags.integer({
+      summary: 'Requests per client IP in 5 minutes before WAF blocks it (default 1000).',
+      min: 10,
+      env: 'SERVERLESS_INFRA_WAF_RATE_LIMIT',
+    }),
+    domain: Flags.string({
+      summary: 'Custom domain for CloudFront (with --certificate-arn, an ACM certificate in us-east-1).',
+      dependsOn: ['certificate-arn'],
+      env: 'SERVERLESS_INFRA_DOMAIN',
+    }),
+    'certificate-arn': Flags.string({
+      summary: 'ACM certificate (us-east-1) for --domain; sets TLS 1.2 as the minimum.',
+      dependsOn: ['domain'],
+      env: 'SERVERLESS_INFRA_CERTIFICATE_ARN',
     }),
     force: Flags.boolean({ summary: 'Change values of an existing environment without asking.' }),
   };
@@ -164,11 +193,20 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
       geoAllowList: flags['geo-allow'] === undefined ? undefined : validGeoAllowList(flags['geo-allow']),
       reservedConcurrency: flags['reserved-concurrency'],
       handler: flags.handler === undefined ? undefined : await validHandler(flags.handler),
+      ...securityAnswers(environment, flags),
     };
 
-    const restGiven = ['stack-name', 'release-strategy', 'geo-allow', 'reserved-concurrency', 'handler'].some(
-      (name) => flags[name as keyof typeof flags] !== undefined,
-    );
+    const restGiven = [
+      'stack-name',
+      'release-strategy',
+      'geo-allow',
+      'reserved-concurrency',
+      'handler',
+      'auth',
+      'waf',
+      'waf-rate-limit',
+      'domain',
+    ].some((name) => flags[name as keyof typeof flags] !== undefined);
     if (interactive && !previous && !flags.yes && !restGiven) await this.askForTheRest(answers);
     return answers;
   }
@@ -242,6 +280,9 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
     if (env.geoAllowList) rows.push(['Countries', env.geoAllowList.join(', ')]);
     if (env.reservedConcurrency) rows.push(['Concurrency', String(env.reservedConcurrency)]);
     if (env.handler) rows.push(['Handler', env.handler]);
+    if (env.auth) rows.push(['Auth', env.auth]);
+    if (env.waf) rows.push(['WAF', JSON.stringify(env.waf)]);
+    if (env.customDomain) rows.push(['Domain', env.customDomain.domainName]);
     const verb = plan.created ? 'added' : 'updated';
     this.info(
       `${style.green('✔')} ${path.basename(file)}: environment ${style.bold(plan.environment)} ${verb}`,
@@ -263,6 +304,45 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
       config: plan.project.environments[plan.environment]!,
     };
   }
+}
+
+/** The security flags as answers; each checked like the project file checks it. */
+function securityAnswers(
+  environment: EnvironmentName,
+  flags: {
+    auth?: string | undefined;
+    waf?: boolean | undefined;
+    'waf-rate-limit'?: number | undefined;
+    domain?: string | undefined;
+    'certificate-arn'?: string | undefined;
+  },
+): Pick<InitAnswers, 'auth' | 'waf' | 'customDomain'> {
+  const answers: Pick<InitAnswers, 'auth' | 'waf' | 'customDomain'> = {};
+  if (flags.auth !== undefined) {
+    if (flags.auth === 'none' && environment === 'Production') {
+      throw new UsageError('--auth none is not allowed for Production: its writes must be authorized.');
+    }
+    answers.auth = flags.auth as AuthMode;
+  }
+  if (flags.waf !== undefined || flags['waf-rate-limit'] !== undefined) {
+    answers.waf = {
+      ...(flags.waf === undefined ? {} : { enabled: flags.waf }),
+      ...(flags['waf-rate-limit'] === undefined ? {} : { rateLimit: flags['waf-rate-limit'] }),
+    };
+  }
+  if (flags.domain !== undefined && flags['certificate-arn'] !== undefined) {
+    const domainName = flags.domain.trim().toLowerCase();
+    if (!DOMAIN_NAME_PATTERN.test(domainName)) {
+      throw new UsageError(`--domain: "${flags.domain}" is not a domain name such as api.example.com.`);
+    }
+    if (!CLOUDFRONT_CERTIFICATE_ARN_PATTERN.test(flags['certificate-arn'])) {
+      throw new UsageError(
+        '--certificate-arn: expected the ARN of an ACM certificate in us-east-1 (CloudFront uses no other region).',
+      );
+    }
+    answers.customDomain = { domainName, certificateArn: flags['certificate-arn'] };
+  }
+  return answers;
 }
 
 function validEnvironment(value: string): EnvironmentName {

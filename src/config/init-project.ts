@@ -18,6 +18,10 @@ export interface InitAnswers {
   geoAllowList?: string[] | undefined;
   reservedConcurrency?: number | undefined;
   handler?: string | undefined;
+  // Security (docs/security.md): unset keeps what the file has.
+  auth?: EnvironmentConfig['auth'];
+  waf?: EnvironmentConfig['waf'];
+  customDomain?: EnvironmentConfig['customDomain'];
 }
 
 export interface FieldChange {
@@ -43,6 +47,9 @@ const CHANGEABLE: Array<keyof InitAnswers & keyof EnvironmentConfig> = [
   'geoAllowList',
   'reservedConcurrency',
   'handler',
+  'auth',
+  'waf',
+  'customDomain',
 ];
 
 /**
@@ -64,6 +71,13 @@ export function planInit(existing: ProjectConfig | undefined, answers: InitAnswe
   if (reservedConcurrency !== undefined) next.reservedConcurrency = reservedConcurrency;
   const handler = answers.handler ?? previous?.handler;
   if (handler !== undefined) next.handler = handler;
+  // Carried over, never dropped: re-running init must not silently reopen writes or lose the domain.
+  const auth = answers.auth ?? previous?.auth;
+  if (auth !== undefined) next.auth = auth;
+  const waf = answers.waf ? { ...previous?.waf, ...answers.waf } : previous?.waf;
+  if (waf !== undefined) next.waf = waf;
+  const customDomain = answers.customDomain ?? previous?.customDomain;
+  if (customDomain !== undefined) next.customDomain = customDomain;
 
   const changes: FieldChange[] = previous
     ? CHANGEABLE.filter((field) => JSON.stringify(previous[field]) !== JSON.stringify(next[field])).map(
