@@ -9,12 +9,12 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
     return Boolean(process.stdout.isTTY && process.stderr.isTTY && !this.jsonEnabled());
   }
 
-  /** oclif prints the JSON result only for a normal return, so print it before exiting non-zero. */
+  /**
+   * Ends with the outcome's exit code. Through process.exitCode, not this.exit(): oclif prints the --json
+   * result only for a normal return (and would print an EEXIT error object instead).
+   */
   protected finishWith(result: ReleaseResult): ReleaseResult {
-    if (result.exitCode !== 0) {
-      if (this.jsonEnabled()) this.logJson(result);
-      this.exit(result.exitCode);
-    }
+    if (result.exitCode !== 0) process.exitCode = result.exitCode;
     return result;
   }
 

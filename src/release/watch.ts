@@ -113,6 +113,12 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
     try {
       let changed = false;
       let deploymentFresh = false;
+      // Until the deployment has its target (Created, Queued) the deployment itself is the heartbeat;
+      // once the target is done, too (the deployment ends right after).
+      if (!targetId && raw.deployment?.status === 'Created') {
+        await refreshDeployment();
+        deploymentFresh = true;
+      }
       if (!targetId && raw.deployment?.status !== 'Created') {
         const { targetIds } = await call('ListDeploymentTargets', () =>
           clients.codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId })),
@@ -133,9 +139,7 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
         ]);
         changed = print !== lastTargetPrint;
         lastTargetPrint = print;
-      } else {
-        // No target yet (Created/Queued), or the target is done and the deployment is about to end:
-        // the deployment itself is the heartbeat.
+      } else if (!deploymentFresh) {
         await refreshDeployment();
         deploymentFresh = true;
       }

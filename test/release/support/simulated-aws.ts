@@ -29,7 +29,21 @@ import { trafficPlan } from '../../../src/release/strategy.js';
 export const START = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 export class VirtualClock implements Clock {
-  constructor(public time = START) {}
+  private base = START;
+  private linked: { since: number; speed: number } | undefined;
+
+  /** Virtual time; once linked, it runs `speed` times faster than the real clock (for in-process commands). */
+  get time(): number {
+    return this.linked ? this.base + (Date.now() - this.linked.since) * this.linked.speed : this.base;
+  }
+  set time(value: number) {
+    this.base = value;
+    if (this.linked) this.linked.since = Date.now();
+  }
+  linkToRealTime(speed: number): void {
+    this.base = this.time;
+    this.linked = { since: Date.now(), speed };
+  }
   now = () => this.time;
   sleep = async (ms: number, signal?: AbortSignal) => {
     if (signal?.aborted) return;
@@ -91,13 +105,16 @@ export class SimulatedAws {
   };
   /** Every AWS call, with the virtual time it was made at. */
   readonly calls: Array<{ name: string; at: number }> = [];
+  readonly restore: () => void;
   private counter = 0;
 
-  constructor() {
-    const cd = mockClient(this.codedeploy);
-    const lambda = mockClient(this.lambda);
-    const cw = mockClient(this.cloudwatch);
-    const cfn = mockClient(this.cloudformation);
+  /** `classes`: mock every client of these services (the ones a command creates itself), not just ours. */
+  constructor(options: { classes?: boolean } = {}) {
+    const cd = mockClient(options.classes ? CodeDeployClient : this.codedeploy);
+    const lambda = mockClient(options.classes ? LambdaClient : this.lambda);
+    const cw = mockClient(options.classes ? CloudWatchClient : this.cloudwatch);
+    const cfn = mockClient(options.classes ? CloudFormationClient : this.cloudformation);
+    this.restore = () => [cd, lambda, cw, cfn].forEach((m) => m.restore());
     const log = (name: string) => this.calls.push({ name, at: this.clock.now() });
 
     cfn.on(DescribeStacksCommand).callsFake(() => ({
