@@ -49,8 +49,12 @@ afterEach(async () => {
 async function run(command: typeof Shift | typeof Rollback, argv: string[], during?: () => void) {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (stdout.push(String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (stderr.push(String(chunk)), true));
+  const capture = (into: string[]) => (chunk: unknown) => {
+    into.push(String(chunk));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture(stdout));
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture(stderr));
   // oclif writes through console.log / console.error.
   vi.spyOn(console, 'log').mockImplementation((...args) => stdout.push(`${args.join(' ')}\n`));
   vi.spyOn(console, 'error').mockImplementation((...args) => stderr.push(`${args.join(' ')}\n`));

@@ -114,7 +114,9 @@ export class SimulatedAws {
     const lambda = mockClient(options.classes ? LambdaClient : this.lambda);
     const cw = mockClient(options.classes ? CloudWatchClient : this.cloudwatch);
     const cfn = mockClient(options.classes ? CloudFormationClient : this.cloudformation);
-    this.restore = () => [cd, lambda, cw, cfn].forEach((m) => m.restore());
+    this.restore = () => {
+      for (const mock of [cd, lambda, cw, cfn]) mock.restore();
+    };
     const log = (name: string) => this.calls.push({ name, at: this.clock.now() });
 
     cfn.on(DescribeStacksCommand).callsFake(() => ({
