@@ -1,3 +1,4 @@
+import { ExitCode } from '../errors.js';
 import { CallBudget, type Clock, systemClock } from './clock.js';
 import type { ReleaseContext } from './context.js';
 import { consoleLink, getDeployment } from './deployment.js';
@@ -12,6 +13,8 @@ export interface ReleaseResult {
   deploymentId: string;
   /** The rollback deployment CodeDeploy ran after this one was stopped or failed. */
   rollbackDeploymentId?: string | undefined;
+  /** How the rollback deployment ended (anything but Succeeded leaves the traffic split: exit 20). */
+  rollbackStatus?: string | undefined;
   /** rollback only: the in-flight deployment it stopped. */
   stoppedDeploymentId?: string | undefined;
   stackName: string;
@@ -138,6 +141,7 @@ export function releaseResult(
   return {
     deploymentId: snapshot.deploymentId,
     rollbackDeploymentId: extra.rollback?.deploymentId ?? snapshot.rollbackDeploymentId,
+    rollbackStatus: extra.rollback?.status,
     stoppedDeploymentId: extra.stoppedDeploymentId,
     stackName: context.stack.stackName,
     functionName: context.stack.functionName,
@@ -159,7 +163,9 @@ export function releaseResult(
     },
     traffic: extra.traffic?.percent,
     error: snapshot.error,
-    exitCode: exitCodeOf(outcome),
+    // A rollback that did not get through leaves both versions serving: that is a failure, whatever stopped the shift.
+    exitCode:
+      extra.rollback && extra.rollback.status !== 'Succeeded' ? ExitCode.RELEASE_FAILED : exitCodeOf(outcome),
   };
 }
 

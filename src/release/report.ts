@@ -37,6 +37,12 @@ export function outcomeLines(result: ReleaseResult, reattach: string): string[] 
       : '';
   const rollback = result.rollbackDeploymentId ? ` (rollback deployment ${result.rollbackDeploymentId})` : '';
   const serves = `The alias serves ${traffic(result) || 'nothing we could read'}.`;
+  if (result.rollbackStatus && result.rollbackStatus !== 'Succeeded') {
+    return [
+      `${style.red('✖')} Deployment ${result.deploymentId} ended ${result.status}, and its rollback ${result.rollbackDeploymentId} ended ${result.rollbackStatus}. ${serves}`,
+      'Run `serverless-infra rollback` to move the alias back, or `serverless-infra shift --to VERSION`.',
+    ];
+  }
   switch (result.outcome) {
     case 'succeeded':
       return [`${style.green('✔')} Deployment ${result.deploymentId} succeeded${took}. ${serves}`];

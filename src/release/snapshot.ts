@@ -49,11 +49,23 @@ export interface RawState {
   firstShiftSeenAt?: number | undefined;
 }
 
-/** CodeDeploy reports the target version's weight in percent. */
-function targetPercent(target: LambdaTarget | undefined): number | undefined {
+/**
+ * The target version's weight from the deployment target. The API calls it a percentage, yet it is a
+ * Double that some implementations give as a fraction like the alias weights (0.1): above 1 it can only
+ * be a percentage; at or below 1 it is read as a fraction unless the alias says it is a percentage.
+ */
+export function targetPercent(
+  target: LambdaTarget | undefined,
+  aliasPercent: number | undefined,
+): number | undefined {
   const weight = target?.lambdaFunctionInfo?.targetVersionWeight;
   if (weight === undefined || weight === null) return undefined;
-  return roundPercent(weight);
+  if (weight > 1) return roundPercent(weight);
+  const near = (a: number, b: number) => Math.abs(a - b) < 0.5;
+  if (aliasPercent !== undefined && near(aliasPercent, weight) && !near(aliasPercent, weight * 100)) {
+    return roundPercent(weight);
+  }
+  return roundPercent(weight * 100);
 }
 
 function time(date: Date | undefined): number | undefined {
@@ -68,7 +80,7 @@ export function computeSnapshot(raw: RawState, now: number): ReleaseSnapshot {
   const to = fn?.targetVersion ?? spec?.to;
   const aliasPercent = to !== undefined && raw.traffic ? (raw.traffic.percent[to] ?? 0) : undefined;
   const status = info?.status ?? 'Created';
-  const fromTarget = targetPercent(raw.target);
+  const fromTarget = targetPercent(raw.target, aliasPercent);
   const newPercent = fromTarget ?? aliasPercent ?? 0;
   const config = info?.deploymentConfigName?.replace(/^CodeDeployDefault\./, '');
   const plan = trafficPlan(config);

@@ -12,7 +12,9 @@ export interface ReleaseStack {
   newVersion?: string | undefined;
 }
 
-const REQUIRED = ['FunctionName', 'AliasName', 'CodeDeployApplication', 'CodeDeployDeploymentGroup'] as const;
+const REQUIRED = ['FunctionName', 'CodeDeployApplication', 'CodeDeployDeploymentGroup'] as const;
+/** The alias the product releases through (CONTRACT.md); the AliasName output, when present, wins. */
+const DEFAULT_ALIAS = 'live';
 
 export async function readReleaseStack(cfn: CloudFormationClient, stackName: string): Promise<ReleaseStack> {
   let outputs: Record<string, string>;
@@ -40,7 +42,7 @@ export async function readReleaseStack(cfn: CloudFormationClient, stackName: str
   return {
     stackName,
     functionName: outputs.FunctionName!,
-    aliasName: outputs.AliasName!,
+    aliasName: outputs.AliasName || DEFAULT_ALIAS,
     application: outputs.CodeDeployApplication!,
     deploymentGroup: outputs.CodeDeployDeploymentGroup!,
     newVersion: outputs.NewVersion || undefined,

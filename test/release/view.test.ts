@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeSnapshot, type ReleaseSnapshot } from '../../src/release/snapshot.js';
+import { computeSnapshot, type ReleaseSnapshot, targetPercent } from '../../src/release/snapshot.js';
 import { aliasTraffic } from '../../src/release/versions.js';
 import { formatDuration, LiveView, PlainView, plainLines, renderLive } from '../../src/release/view.js';
 
@@ -127,5 +127,20 @@ describe('formatDuration', () => {
       '4m 05s',
       '1h 02m',
     ]);
+  });
+});
+
+describe('targetPercent', () => {
+  const target = (targetVersionWeight: number) => ({ lambdaFunctionInfo: { targetVersionWeight } });
+  it('reads the deployment target weight as a percentage above 1, as a fraction at or below 1', () => {
+    expect(targetPercent(target(10), undefined)).toBe(10);
+    expect(targetPercent(target(0.1), undefined)).toBe(10);
+    expect(targetPercent(target(1), undefined)).toBe(100);
+    expect(targetPercent(target(0), 0)).toBe(0);
+  });
+
+  it('lets the alias settle the ambiguous case: 1 is 1 % when the alias routes 1 %', () => {
+    expect(targetPercent(target(1), 1)).toBe(1);
+    expect(targetPercent(target(1), 100)).toBe(100);
   });
 });
