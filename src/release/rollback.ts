@@ -2,10 +2,10 @@ import { CancelledError, ExitCode } from '../errors.js';
 import { describeAlarms, firing } from './alarms.js';
 import { type Clock, systemClock } from './clock.js';
 import type { ReleaseContext } from './context.js';
-import { consoleLink, findInFlight, getDeployment, stopWithRollback } from './deployment.js';
+import { findInFlight, getDeployment, stopWithRollback } from './deployment.js';
 import type { ReleaseResult } from './follow.js';
 import { listReleases } from './history.js';
-import { finish, type ReleaseHooks, startShift } from './shift.js';
+import { announceAndFinish, finish, type ReleaseHooks, startShift } from './shift.js';
 import type { ReleaseConfig } from './strategy.js';
 import { chooseRollbackTarget, type ReleaseTarget } from './target.js';
 import { getAliasTraffic, listVersions } from './versions.js';
@@ -78,14 +78,7 @@ export async function rollback(
   hooks: RollbackHooks,
 ): Promise<ReleaseResult> {
   const plan = await planRollback(context, request);
-  if (plan.kind === 'watch') {
-    hooks.onStarted({
-      deploymentId: plan.deploymentId,
-      consoleUrl: consoleLink(context.region, plan.deploymentId),
-      attached: true,
-    });
-    return finish(context, plan.deploymentId, true, hooks);
-  }
+  if (plan.kind === 'watch') return announceAndFinish(context, plan.deploymentId, hooks);
   if (plan.kind === 'stop') {
     const rollbackId = await stopInFlight(context, plan.deploymentId, {
       ...(hooks.clock ? { clock: hooks.clock } : {}),
@@ -105,18 +98,5 @@ export async function rollback(
     return finish(context, rollbackId, false, hooks, plan.deploymentId);
   }
   if (!(await hooks.confirm(plan.target, plan.config, plan.firingAlarms))) throw new CancelledError();
-  const deploymentId = await startShift(
-    context,
-    { kind: 'start', target: plan.target, config: plan.config, firingAlarms: plan.firingAlarms },
-    'rollback',
-  );
-  hooks.onStarted({
-    deploymentId,
-    consoleUrl: consoleLink(context.region, deploymentId),
-    attached: false,
-    target: plan.target,
-    config: plan.config,
-    firingAlarms: plan.firingAlarms,
-  });
-  return finish(context, deploymentId, false, hooks);
+  return announceAndFinish(context, await startShift(context, plan, 'rollback'), hooks, plan);
 }

@@ -19,9 +19,14 @@ export interface ShiftRequest {
   force: boolean;
 }
 
-export type ShiftPlan =
-  | { kind: 'attach'; deploymentId: string }
-  | { kind: 'start'; target: ReleaseTarget; config: ReleaseConfig; firingAlarms: string[] };
+export interface StartPlan {
+  kind: 'start';
+  target: ReleaseTarget;
+  config: ReleaseConfig;
+  firingAlarms: string[];
+}
+
+export type ShiftPlan = { kind: 'attach'; deploymentId: string } | StartPlan;
 
 /** Decides what `shift` does, refusing (UserError with the reason) what it must not do. Changes nothing. */
 export async function planShift(context: ReleaseContext, request: ShiftRequest): Promise<ShiftPlan> {
@@ -61,7 +66,7 @@ export async function planShift(context: ReleaseContext, request: ShiftRequest):
 
 export async function startShift(
   context: ReleaseContext,
-  plan: Extract<ShiftPlan, { kind: 'start' }>,
+  plan: Omit<StartPlan, 'kind'>,
   purpose: 'shift' | 'rollback' = 'shift',
 ): Promise<string> {
   return createReleaseDeployment(
@@ -100,24 +105,26 @@ export async function shift(
   hooks: ReleaseHooks,
 ): Promise<ReleaseResult> {
   const plan = await planShift(context, request);
-  if (plan.kind === 'attach') {
-    hooks.onStarted({
-      deploymentId: plan.deploymentId,
-      consoleUrl: consoleLink(context.region, plan.deploymentId),
-      attached: true,
-    });
-    return finish(context, plan.deploymentId, true, hooks);
-  }
-  const deploymentId = await startShift(context, plan);
+  if (plan.kind === 'attach') return announceAndFinish(context, plan.deploymentId, hooks);
+  return announceAndFinish(context, await startShift(context, plan), hooks, plan);
+}
+
+/** Says the deployment exists (started by us, or attached to without `started`), then finishes it. */
+export async function announceAndFinish(
+  context: ReleaseContext,
+  deploymentId: string,
+  hooks: ReleaseHooks,
+  started?: Omit<StartPlan, 'kind'>,
+): Promise<ReleaseResult> {
   hooks.onStarted({
     deploymentId,
     consoleUrl: consoleLink(context.region, deploymentId),
-    attached: false,
-    target: plan.target,
-    config: plan.config,
-    firingAlarms: plan.firingAlarms,
+    attached: !started,
+    target: started?.target,
+    config: started?.config,
+    firingAlarms: started?.firingAlarms,
   });
-  return finish(context, deploymentId, false, hooks);
+  return finish(context, deploymentId, !started, hooks);
 }
 
 /** Watches (or just reads once) and builds the result, shared by shift and rollback. */

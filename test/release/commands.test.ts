@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import Rollback from '../../src/commands/rollback.js';
 import Shift from '../../src/commands/shift.js';
+import { writeProjectFile } from './support/project-file.js';
 import { SimulatedAws } from './support/simulated-aws.js';
 
 /**
@@ -19,21 +20,12 @@ beforeEach(async () => {
   aws = new SimulatedAws({ classes: true });
   aws.clock.linkToRealTime(100);
   dir = await mkdtemp(path.join(tmpdir(), 'release-cmd-'));
-  await writeFile(
-    path.join(dir, 'serverless-infra.json'),
-    JSON.stringify({
-      schemaVersion: 1,
-      environments: {
-        Production: {
-          email: 'ops@example.com',
-          region: 'eu-west-1',
-          stackName: 'ServerlessInfra-Production',
-          resourceId: 'abcd1234',
-          releaseStrategy: 'LambdaCanary10Percent5Minutes',
-        },
-      },
-    }),
-  );
+  await writeProjectFile(dir, {
+    name: 'Production',
+    region: 'eu-west-1',
+    stackName: 'ServerlessInfra-Production',
+    releaseStrategy: 'LambdaCanary10Percent5Minutes',
+  });
   process.chdir(dir);
   process.env.NO_COLOR = '1';
   process.env.CI = 'true';

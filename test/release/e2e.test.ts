@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
@@ -9,6 +9,7 @@ import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deployFixture } from '../fake-aws/deploy-fixture.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
+import { writeProjectFile } from './support/project-file.js';
 
 /**
  * End to end: the built binary (bin/run.js, real SDK clients) against the offline AWS fake (CodeDeploy,
@@ -95,21 +96,12 @@ beforeAll(async () => {
   if (!existsSync(path.join(ROOT, 'dist/commands/shift.js'))) throw new Error('Run `npm run build` first.');
   fake = await startFakeAws();
   dir = await mkdtemp(path.join(tmpdir(), 'release-e2e-'));
-  await writeFile(
-    path.join(dir, 'serverless-infra.json'),
-    JSON.stringify({
-      schemaVersion: 1,
-      environments: {
-        Staging: {
-          email: 'ops@example.com',
-          region: fake.region,
-          stackName: STACK,
-          resourceId: 'abcd1234',
-          releaseStrategy: 'LambdaCanary10Percent5Minutes',
-        },
-      },
-    }),
-  );
+  await writeProjectFile(dir, {
+    name: 'Staging',
+    region: fake.region,
+    stackName: STACK,
+    releaseStrategy: 'LambdaCanary10Percent5Minutes',
+  });
 });
 
 afterAll(async () => {
@@ -280,5 +272,58 @@ describe('rollback, through the built binary and the fake', () => {
     const run = await cli('rollback', '--yes');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Nothing to roll back to');
+  });
+});
+
+describe('shift --watch in a real terminal (tmux)', () => {
+  const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+  const session = `release-e2e-${process.pid}`;
+  const screen = () => tmux('capture-pane', '-p', '-t', session);
+
+  async function waitFor(text: RegExp, timeoutMs = 30_000): Promise<string> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const shown = screen();
+      if (text.test(shown)) return shown;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${text} on:\n${shown}`);
+      await sleep(100);
+    }
+  }
+
+  afterAll(() => {
+    try {
+      tmux('kill-session', '-t', session);
+    } catch {}
+  });
+
+  it('draws the live view, and Ctrl-C detaches (exit 23) while the shift goes on', async () => {
+    const env = Object.entries({ ...fake.env, NO_COLOR: '1' }).map(([k, v]) => `${k}=${v}`);
+    const command = ['env', '-u', 'CI', ...env, process.execPath, BIN, 'shift', '--watch'].join(' ');
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '110',
+      '-y',
+      '30',
+      '-c',
+      dir,
+      `${command}; echo EXIT=$?; sleep 60`,
+    );
+    const live = await waitFor(/\| v2 10 %/);
+    expect(live).toMatch(/shift · release-e2e {2}d-[A-Z0-9]{9} {2}LambdaCanary10Percent5Minutes/);
+    expect(live).toMatch(/Step +canary: 10 % now, 100 % at \d\d:\d\d:\d\d/);
+    expect(live).toMatch(/Hooks +BeforeAllowTraffic - {2}AllowTraffic … {2}AfterAllowTraffic ·/);
+    expect(live).toMatch(/Alarms +release-e2e-AliasErrors\S+ OK/);
+    const [shifting] = fake.state.codedeploy.activeDeployments();
+    tmux('send-keys', '-t', session, 'C-c');
+    const after = await waitFor(/EXIT=\d+/);
+    expect(after).toContain('EXIT=23');
+    expect(after).toContain(
+      `Detached: deployment ${shifting} goes on. Re-attach: serverless-infra shift --watch -e Staging`,
+    );
+    expect(fake.state.codedeploy.activeDeployments()).toContain(shifting);
   });
 });

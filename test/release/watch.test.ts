@@ -9,6 +9,25 @@ function recorder() {
   return { seen, view: { update: (s: ReleaseSnapshot) => seen.push(s), stop() {} } };
 }
 
+/** Watches one deployment of the model, recording every snapshot. */
+async function watch(
+  aws: SimulatedAws,
+  deploymentId: string,
+  options: { alarms?: boolean; signal?: AbortSignal } = {},
+) {
+  const { seen, view } = recorder();
+  const result = await watchDeployment({
+    clients: aws.context.clients,
+    stack: aws.context.stack,
+    deploymentId,
+    alarmNames: options.alarms === false ? [] : aws.context.group.alarmNames,
+    onSnapshot: view.update,
+    signal: options.signal,
+    clock: aws.clock,
+  });
+  return { ...result, seen };
+}
+
 /** Distinct consecutive values, to check the order in which the split was observed. */
 function steps(values: number[]): number[] {
   return values.filter((v, i) => i === 0 || v !== values[i - 1]);
@@ -18,15 +37,7 @@ describe('watchDeployment against a simulated CodeDeploy', () => {
   it('follows a canary to completion: 0 -> 10 % -> 100 %, in order, with the next step announced', async () => {
     const aws = new SimulatedAws();
     const id = aws.start({ from: '2', to: '3', config: 'LambdaCanary10Percent5Minutes' });
-    const { seen, view } = recorder();
-    const { snapshot, detached } = await watchDeployment({
-      clients: aws.context.clients,
-      stack: aws.context.stack,
-      deploymentId: id,
-      alarmNames: aws.context.group.alarmNames,
-      onSnapshot: view.update,
-      clock: aws.clock,
-    });
+    const { snapshot, detached, seen } = await watch(aws, id);
     expect(detached).toBe(false);
     expect(snapshot.status).toBe('Succeeded');
     expect(steps(seen.map((s) => s.newPercent))).toEqual([0, 10, 100]);
@@ -48,15 +59,7 @@ describe('watchDeployment against a simulated CodeDeploy', () => {
       const aws = new SimulatedAws();
       const id = aws.start({ from: '2', to: '3', config: 'LambdaLinear10PercentEvery1Minute' });
       aws.clock.time += phase;
-      const { seen, view } = recorder();
-      await watchDeployment({
-        clients: aws.context.clients,
-        stack: aws.context.stack,
-        deploymentId: id,
-        alarmNames: aws.context.group.alarmNames,
-        onSnapshot: view.update,
-        clock: aws.clock,
-      });
+      const { seen } = await watch(aws, id);
       expect(steps(seen.map((s) => s.newPercent))).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
       // Each linear step happens on the minute after traffic started (t0 + 3 s in the simulation).
       const shiftStart = aws.deployments[0]!.createdAt + 3_000;
@@ -73,15 +76,7 @@ describe('watchDeployment against a simulated CodeDeploy', () => {
   it('all-at-once: straight from 0 to 100 %', async () => {
     const aws = new SimulatedAws();
     const id = aws.start({ from: '2', to: '3', config: 'LambdaAllAtOnce' });
-    const { seen, view } = recorder();
-    const { snapshot } = await watchDeployment({
-      clients: aws.context.clients,
-      stack: aws.context.stack,
-      deploymentId: id,
-      alarmNames: [],
-      onSnapshot: view.update,
-      clock: aws.clock,
-    });
+    const { snapshot, seen } = await watch(aws, id, { alarms: false });
     expect(snapshot.status).toBe('Succeeded');
     expect(steps(seen.map((s) => s.newPercent))).toEqual([0, 100]);
   });
@@ -113,14 +108,7 @@ describe('watchDeployment against a simulated CodeDeploy', () => {
     aws.clock.onSleep = (t) => {
       if (t > aws.deployments[0]!.createdAt + 30_000) controller.abort();
     };
-    const { detached, snapshot } = await watchDeployment({
-      clients: aws.context.clients,
-      stack: aws.context.stack,
-      deploymentId: id,
-      alarmNames: [],
-      signal: controller.signal,
-      clock: aws.clock,
-    });
+    const { detached, snapshot } = await watch(aws, id, { alarms: false, signal: controller.signal });
     expect(detached).toBe(true);
     expect(snapshot.inFlight).toBe(true);
     expect(aws.info(aws.deployments[0]!, aws.clock.now()).status).toBe('InProgress');
