@@ -11,7 +11,7 @@ export function startedLines(event: StartedEvent, reattach: string): string[] {
     lines.push(`Deployment ${style.bold(event.deploymentId)} is already running: watching it.`);
   } else {
     const what = event.target ? `version ${event.target.from} -> ${event.target.to}` : '';
-    const how = event.config ? `, ${describePlan(event.config)} (CodeDeployDefault.${event.config})` : '';
+    const how = event.config ? `, ${describePlan(event.config)}` : '';
     lines.push(`Started deployment ${style.bold(event.deploymentId)}: ${what}${how}`);
   }
   if (event.firingAlarms?.length) {

@@ -126,6 +126,19 @@ describe('shift', () => {
     expect(result.rollbackDeploymentId).toBe(aws.deployments[1]!.id);
     expect(result.traffic).toEqual({ '2': 100 });
   });
+
+  it('a rollback deployment that does not get through: exit 20, its status in the result', async () => {
+    const aws = new SimulatedAws();
+    aws.stopRollbacks = true;
+    aws.fireAlarm('api-5xx', aws.clock.now() + 90_000);
+    const result = await shift(aws.context, request, hooks(aws).hooks);
+    expect(result).toMatchObject({
+      outcome: 'rolled-back-by-alarm',
+      rollbackStatus: 'Stopped',
+      exitCode: 20,
+    });
+    expect(result.traffic).toEqual({ '2': 90, '3': 10 });
+  });
 });
 
 describe('rollback', () => {

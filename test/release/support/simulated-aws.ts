@@ -103,6 +103,8 @@ export class SimulatedAws {
     'api-5xx': { state: 'OK' },
     'alias-errors': { state: 'OK' },
   };
+  /** CodeDeploy's rollback deployments get stopped by the alarm too (what real CodeDeploy avoids). */
+  stopRollbacks = false;
   /** Every AWS call, with the virtual time it was made at. */
   readonly calls: Array<{ name: string; at: number }> = [];
   readonly restore: () => void;
@@ -303,7 +305,12 @@ export class SimulatedAws {
   private settle(): void {
     const now = this.clock.now();
     for (const sim of this.deployments) {
-      if (sim.stoppedAt !== undefined || sim.creator === 'codeDeployRollback') continue;
+      if (sim.stoppedAt !== undefined) continue;
+      if (sim.creator === 'codeDeployRollback') {
+        if (this.stopRollbacks && now >= sim.createdAt + 1_000)
+          this.stop(sim.id, 'ALARM_ACTIVE', sim.createdAt + 1_000);
+        continue;
+      }
       const firedAt = Object.entries(this.alarms)
         .filter(([, a]) => a.state === 'ALARM')
         .map(([, a]) => a.fromTime ?? 0)
