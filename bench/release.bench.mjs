@@ -1,9 +1,11 @@
 // `shift --watch` against the offline fake (D9): AWS calls per minute while watching (budget: 40) and the
 // delay from a traffic weight change in the fake to its line on the display (target: within 2 s).
-// The built binary runs a linear shift (+10 % every minute) with the fake's clock 10x faster than the
-// wall clock, so nine weight changes happen in about a minute of wall time. Figures, never pass/fail.
+// The built binary runs a linear shift (+10 % every minute) with the fake's clock 4x faster than the wall
+// clock: a weight change every 15 s, four times the fastest predefined config, ten changes in ~2.5 minutes.
+// Every call is counted: the fake's own, and CloudWatch's through a counting proxy to moto. Figures only.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { median, table } from './stats.mjs';
@@ -17,7 +19,7 @@ if (!process.env.RELEASE_BENCH_TSX) {
   process.exit(run.status ?? 1);
 }
 
-const SCALE = 10;
+const SCALE = 4;
 const BUDGET = 40;
 const root = process.cwd();
 const { startFakeAws } = await import(path.join(root, 'test/support/fake-aws/index.ts'));
@@ -41,6 +43,24 @@ await writeProjectFile(dir, {
   stackName: stack,
   releaseStrategy: 'LambdaLinear10PercentEvery1Minute',
 });
+// CloudWatch (moto) calls go through this proxy to be counted too.
+const proxy = createServer(async (request, response) => {
+  const chunks = [];
+  for await (const chunk of request) chunks.push(chunk);
+  calls.push({ at: Date.now(), op: 'CloudWatch' });
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).filter(([k]) => k !== 'host' && k !== 'connection'),
+  );
+  const answer = await fetch(`${fake.motoEndpoint}${request.url}`, {
+    method: request.method,
+    headers,
+    body: Buffer.concat(chunks),
+  });
+  response.writeHead(answer.status, Object.fromEntries(answer.headers));
+  response.end(Buffer.from(await answer.arrayBuffer()));
+});
+await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+const cloudwatchEndpoint = `http://127.0.0.1:${proxy.address().port}`;
 calls.length = 0;
 fake.clock.startRealTime(SCALE);
 
@@ -62,7 +82,14 @@ const shown = [];
 let watchStarted;
 const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), 'shift', '--watch'], {
   cwd: dir,
-  env: { ...process.env, ...fake.env, CI: 'true', NO_COLOR: '1', NODE_NO_WARNINGS: '1' },
+  env: {
+    ...process.env,
+    ...fake.env,
+    AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatchEndpoint,
+    CI: 'true',
+    NO_COLOR: '1',
+    NODE_NO_WARNINGS: '1',
+  },
 });
 let buffer = '';
 child.stderr.on('data', (chunk) => {
@@ -81,6 +108,7 @@ const code = await new Promise((resolve) => child.on('close', resolve));
 const ended = Date.now();
 clearInterval(watcher);
 fake.clock.stopRealTime();
+proxy.close();
 await fake.stop();
 rmSync(dir, { recursive: true, force: true });
 if (code !== 0) throw new Error(`shift --watch exited ${code}`);

@@ -15,15 +15,17 @@ import { getAliasTraffic } from './versions.js';
  * Poll timings. One cheap "heartbeat" call a tick (GetDeploymentTarget: status, weight and hooks in one
  * answer; GetDeployment until the target exists) keeps a change under 2 s from happening to showing;
  * the rest is fetched when the heartbeat sees a change, and otherwise on slow timers. With these numbers
- * a steady watch makes ~31.6 + 4 + 2 + 2 ≈ 39.6 calls a minute; the CallBudget caps it at 40 whatever happens.
+ * a steady watch makes at most ~31.6 + 1 + 1 + 2 ≈ 35.6 calls a minute, plus one per weight step (fewer: each
+ * tick also waits for its answers); the CallBudget caps it at 38 whatever happens.
  */
 export const WATCH_TIMING = {
   heartbeatMs: 1_900,
-  deploymentRefreshMs: 15_000,
-  aliasRefreshMs: 30_000,
+  deploymentRefreshMs: 60_000,
+  aliasRefreshMs: 60_000,
   alarmRefreshMs: 30_000,
   maxBackoffMs: 15_000,
-  callsPerMinute: 40,
+  /** 40 a minute is the promise; 38 leaves room for call latency (the server sees calls a little later). */
+  callsPerMinute: 38,
 };
 
 export interface WatchOptions {
@@ -62,7 +64,8 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
   const raw: RawState = { deploymentId, alarms: alarmNames.map((name) => ({ name, state: 'UNKNOWN' })) };
   let calls = 0;
   let targetId: string | undefined;
-  let lastTargetPrint = '';
+  let lastWeight: number | undefined;
+  let lastProgress = '';
   let lastEmitted = '';
   let interval = WATCH_TIMING.heartbeatMs;
   const lastRefresh = { deployment: -Infinity, alias: -Infinity, alarms: -Infinity };
@@ -111,6 +114,8 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
 
   while (!signal?.aborted) {
     try {
+      // What the heartbeat saw move: the weight (cross-check the alias) or the progress (status, hooks).
+      let weightChanged = false;
       let changed = false;
       let deploymentFresh = false;
       // Until the deployment has its target (Created, Queued) the deployment itself is the heartbeat;
@@ -132,23 +137,27 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
           clients.codedeploy.send(new GetDeploymentTargetCommand({ deploymentId, targetId: id })),
         );
         raw.target = deploymentTarget?.lambdaTarget as LambdaTarget | undefined;
-        const print = JSON.stringify([
+        const weight = raw.target?.lambdaFunctionInfo?.targetVersionWeight;
+        const progress = JSON.stringify([
           raw.target?.status,
-          raw.target?.lambdaFunctionInfo?.targetVersionWeight,
           raw.target?.lifecycleEvents?.map((e) => e.status),
         ]);
-        changed = print !== lastTargetPrint;
-        lastTargetPrint = print;
+        weightChanged = weight !== lastWeight;
+        changed = progress !== lastProgress;
+        lastWeight = weight;
+        lastProgress = progress;
       } else if (!deploymentFresh) {
         await refreshDeployment();
         deploymentFresh = true;
       }
-      // A change seen by the heartbeat: fetch its context now (status, alias split, alarms), budget allowing.
+      // A change seen by the heartbeat: fetch what explains it now, budget allowing (a weight step costs one
+      // call, GetAlias; a status or hook change three), otherwise on the slow timers.
       const react = changed && budget.available() >= 3;
+      const crossCheck = (react || weightChanged) && budget.available() >= 1;
       if (!deploymentFresh && (react || due('deployment', WATCH_TIMING.deploymentRefreshMs))) {
         await refreshDeployment();
       }
-      if (react || due('alias', WATCH_TIMING.aliasRefreshMs)) await refreshAlias();
+      if (crossCheck || due('alias', WATCH_TIMING.aliasRefreshMs)) await refreshAlias();
       if (react || due('alarms', WATCH_TIMING.alarmRefreshMs)) await refreshAlarms();
       snapshot = emit();
       if (!snapshot.inFlight) {
