@@ -45,6 +45,11 @@ export function outcomeLines(result: ReleaseResult, reattach: string): string[] 
   }
   switch (result.outcome) {
     case 'succeeded':
+      if (result.stoppedDeploymentId) {
+        return [
+          `${style.green('✔')} Rolled back: ${result.stoppedDeploymentId} stopped, rollback deployment ${result.deploymentId} succeeded${took}. ${serves}`,
+        ];
+      }
       return [`${style.green('✔')} Deployment ${result.deploymentId} succeeded${took}. ${serves}`];
     case 'rolled-back-by-alarm':
       return [

@@ -178,6 +178,18 @@ describe('rollback command', () => {
     });
   });
 
+  it('during a shift, in words: which deployment was stopped and which one rolled back', async () => {
+    const running = aws.start({ from: '2', to: '3', config: 'LambdaCanary10Percent5Minutes' });
+    aws.clock.time += 60_000;
+    const { code, stderr } = await run(Rollback, []);
+    const rollbackId = aws.deployments[1]!.id;
+    expect(code).toBe(0);
+    expect(stderr).toContain(`Stopped deployment ${running}.`);
+    expect(stderr).toContain(`CodeDeploy is rolling back: deployment ${rollbackId}.`);
+    expect(stderr).toContain(`Rolled back: ${running} stopped, rollback deployment ${rollbackId} succeeded`);
+    expect(stderr).toContain('The alias serves 100 % on version 2.');
+  });
+
   it('after a completed shift: needs --yes without a terminal, then goes back to the previous version', async () => {
     await run(Shift, ['--watch', '--strategy', 'all-at-once']);
     const refused = await run(Rollback, []);
