@@ -17,13 +17,15 @@ import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } fr
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EMPTY_CHANGE_SET_REASON } from '../support/fake-aws/cloudformation/service.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
+import { responseChecker } from './botocore-model.js';
 import { fixtureTemplate } from './fixture-stack.js';
 
 describe('fake CloudFormation', () => {
   let fake: FakeAws;
+  const checker = responseChecker();
   let cfn: CloudFormationClient;
   beforeAll(async () => {
-    fake = await startFakeAws();
+    fake = await startFakeAws({ onResponse: checker.onResponse });
     cfn = new CloudFormationClient(fake.sdkConfig);
   });
   afterAll(async () => {
@@ -331,5 +333,100 @@ describe('fake CloudFormation', () => {
     fake.faults.expireCredentials();
     await expect(once.send(new DescribeStacksCommand({}))).rejects.toMatchObject({ name: 'ExpiredToken' });
     fake.faults.restoreCredentials();
+  });
+
+  it('updates a resource listed before the unchanged resource it depends on', async () => {
+    const template = (tag: string) => ({
+      Resources: {
+        Dependent: {
+          Type: 'AWS::SNS::Topic',
+          Properties: {
+            DisplayName: { 'Fn::GetAtt': ['Base', 'TopicName'] },
+            Tags: [{ Key: 'v', Value: tag }],
+          },
+        },
+        Base: { Type: 'AWS::SNS::Topic' },
+      },
+    });
+    await deploy('order', template('1'));
+    await deploy('order', template('2'));
+    expect((await status('order'))?.StackStatus).toBe('UPDATE_COMPLETE');
+    expect(await timeline('order')).toContain('Dependent UPDATE_COMPLETE');
+  });
+
+  it('deletes a function after its retained version is skipped (DELETE_SKIPPED)', async () => {
+    const template = {
+      Resources: {
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            Role: 'arn:aws:iam::123456789012:role/r',
+            Runtime: 'nodejs22.x',
+            Handler: 'index.handler',
+            Code: { ZipFile: 'x' },
+          },
+        },
+        Version: {
+          Type: 'AWS::Lambda::Version',
+          DeletionPolicy: 'Retain',
+          Properties: { FunctionName: { Ref: 'Fn' } },
+        },
+      },
+    };
+    await deploy('retain', template);
+    const stackId = (await status('retain'))?.StackId as string;
+    await cfn.send(new DeleteStackCommand({ StackName: 'retain' }));
+    await fake.clock.runAll();
+    const events = await timeline(stackId);
+    expect(events.indexOf('Version DELETE_SKIPPED')).toBeGreaterThan(
+      events.indexOf('retain DELETE_IN_PROGRESS User Initiated'),
+    );
+    expect(events.indexOf('Version DELETE_SKIPPED')).toBeLessThan(events.indexOf('Fn DELETE_IN_PROGRESS'));
+    expect(events.at(-1)).toBe('retain DELETE_COMPLETE');
+  });
+
+  it('explains a replacement caused by a parameter, and what refers to the replaced resource', async () => {
+    const template = {
+      Parameters: { Name: { Type: 'String' } },
+      Resources: {
+        Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: { Ref: 'Name' } } },
+        Policy: {
+          Type: 'AWS::S3::BucketPolicy',
+          Properties: { Bucket: { Ref: 'Bucket' }, PolicyDocument: { Statement: [] } },
+        },
+      },
+    };
+    await deploy('reasons', template, { Name: `reasons-a-${fake.accountId}` });
+    const cs = await createAndExecute('reasons', template, 'UPDATE', { Name: `reasons-b-${fake.accountId}` });
+    const changes = Object.fromEntries(
+      (cs.Changes ?? []).map((c) => [c.ResourceChange?.LogicalResourceId, c.ResourceChange]),
+    );
+    expect(changes.Bucket).toMatchObject({
+      Action: 'Modify',
+      Replacement: 'True',
+      Details: [
+        {
+          Target: { Name: 'BucketName', RequiresRecreation: 'Always' },
+          ChangeSource: 'ParameterReference',
+          CausingEntity: 'Name',
+        },
+      ],
+    });
+    expect(changes.Policy).toMatchObject({
+      Action: 'Modify',
+      Replacement: 'Conditional',
+      Details: [
+        {
+          Target: { Name: 'Bucket', RequiresRecreation: 'Conditionally' },
+          Evaluation: 'Dynamic',
+          ChangeSource: 'ResourceReference',
+          CausingEntity: 'Bucket',
+        },
+      ],
+    });
+  });
+
+  it('answered every call above with responses that match the botocore models', () => {
+    expect(checker.problems()).toEqual([]);
   });
 });
