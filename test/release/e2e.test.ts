@@ -26,6 +26,8 @@ let fake: FakeAws;
 let dir: string;
 let outputs: Record<string, string>;
 let alarmName: string;
+/** Operations the fake answered, in order (reset before each test). */
+const responses: string[] = [];
 
 interface Run {
   code: number | null;
@@ -68,6 +70,21 @@ function start(args: string[]): { child: ChildProcess; done: Promise<Run> } {
 
 const cli = (...args: string[]) => start(args).done;
 
+/**
+ * For the tests that must see 0 % first: fake time stands still until the CLI has created its deployment
+ * and read the alias once (its first view), then runs. Otherwise, on a busy machine, the fake can start
+ * shifting (1 s of fake time = 17 ms) before the CLI looks.
+ */
+async function runClockOnceWatching(): Promise<void> {
+  fake.clock.stopRealTime();
+  for (let i = 0; i < 2400; i++) {
+    const created = responses.indexOf('CreateDeployment');
+    if (created >= 0 && responses.slice(created).includes('GetAlias')) break;
+    await sleep(25);
+  }
+  fake.clock.startRealTime(SCALE);
+}
+
 /** Waits until the CLI (a child process, slow to start on a busy machine) has created its deployment. */
 async function deploymentStarted(): Promise<void> {
   for (let i = 0; i < 600 && fake.state.codedeploy.activeDeployments().length === 0; i++) await sleep(25);
@@ -94,7 +111,7 @@ function trafficSteps(stderr: string): number[] {
 
 beforeAll(async () => {
   if (!existsSync(path.join(ROOT, 'dist/commands/shift.js'))) throw new Error('Run `npm run build` first.');
-  fake = await startFakeAws();
+  fake = await startFakeAws({ onResponse: (r) => responses.push(r.operation) });
   dir = await mkdtemp(path.join(tmpdir(), 'release-e2e-'));
   await writeProjectFile(dir, {
     name: 'Staging',
@@ -126,12 +143,15 @@ beforeEach(async () => {
     }),
   );
   alarmName = group.deploymentGroupInfo?.alarmConfiguration?.alarms?.[0]?.name as string;
+  responses.length = 0;
   fake.clock.startRealTime(SCALE);
 });
 
 describe('shift, through the built binary and the fake', () => {
   it('canary to completion: 0 -> 10 % -> 100 % observed in order, exit 0', async () => {
-    const run = await cli('shift', '--watch');
+    const shift = start(['shift', '--watch']);
+    await runClockOnceWatching();
+    const run = await shift.done;
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/Started deployment d-[A-Z0-9]{9}: version 1 -> 2/);
     expect(run.stderr).toContain('console.aws.amazon.com/codesuite/codedeploy/deployments/d-');
@@ -141,7 +161,9 @@ describe('shift, through the built binary and the fake', () => {
   });
 
   it('linear: the split only grows, in 10 % steps, to 100 %', async () => {
-    const run = await cli('shift', '--watch', '--strategy', 'linear');
+    const shift = start(['shift', '--watch', '--strategy', 'linear']);
+    await runClockOnceWatching();
+    const run = await shift.done;
     expect(run.code).toBe(0);
     const steps = trafficSteps(run.stderr);
     expect(steps[0]).toBe(0);
