@@ -54,8 +54,6 @@ export interface Followed {
   main: ReleaseSnapshot;
   rollback?: ReleaseSnapshot | undefined;
   detached: boolean;
-  /** The deployment being watched when the watch was detached. */
-  watching: string;
 }
 
 /** How long to wait for CodeDeploy to name the rollback deployment after a stop or failure. */
@@ -88,7 +86,7 @@ export async function followDeployment(
   });
   options.view.stop();
   if (main.detached || main.snapshot.status === 'Succeeded') {
-    return { main: main.snapshot, detached: main.detached, watching: deploymentId };
+    return { main: main.snapshot, detached: main.detached };
   }
   let rollbackId = main.snapshot.rollbackDeploymentId;
   if (!rollbackId && context.group.autoRollback) {
@@ -103,7 +101,7 @@ export async function followDeployment(
         ?.rollbackDeploymentId;
     }
   }
-  if (!rollbackId) return { main: main.snapshot, detached: false, watching: deploymentId };
+  if (!rollbackId) return { main: main.snapshot, detached: false };
   const view = options.rollbackView ?? options.view;
   const rollback = await watchDeployment({
     ...common,
@@ -115,7 +113,6 @@ export async function followDeployment(
     main: { ...main.snapshot, rollbackDeploymentId: rollbackId },
     rollback: rollback.snapshot,
     detached: rollback.detached,
-    watching: rollbackId,
   };
 }
 

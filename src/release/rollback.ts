@@ -2,7 +2,7 @@ import { CancelledError, ExitCode } from '../errors.js';
 import { describeAlarms, firing } from './alarms.js';
 import { type Clock, systemClock } from './clock.js';
 import type { ReleaseContext } from './context.js';
-import { findInFlight, getDeployment, stopWithRollback } from './deployment.js';
+import { findInFlight, getDeployment, isInFlight, stopWithRollback } from './deployment.js';
 import type { ReleaseResult } from './follow.js';
 import { listReleases } from './history.js';
 import { announceAndFinish, finish, type ReleaseHooks, startShift } from './shift.js';
@@ -55,11 +55,14 @@ export async function stopInFlight(
 ): Promise<string | undefined> {
   const clock = options.clock ?? systemClock;
   await stopWithRollback(context.clients.codedeploy, deploymentId);
-  const deadline = clock.now() + (options.waitMs ?? 30_000);
+  const stoppedAt = clock.now();
+  const deadline = stoppedAt + (options.waitMs ?? 30_000);
   for (;;) {
     const info = await getDeployment(context.clients.codedeploy, deploymentId);
     if (info.rollbackInfo?.rollbackDeploymentId) return info.rollbackInfo.rollbackDeploymentId;
-    if (clock.now() >= deadline || options.signal?.aborted) return undefined;
+    // Stopped and still no rollback a few seconds on: CodeDeploy had nothing to route back.
+    const settled = !isInFlight(info.status) && clock.now() - stoppedAt >= 5_000;
+    if (settled || clock.now() >= deadline || options.signal?.aborted) return undefined;
     await clock.sleep(1_000, options.signal);
   }
 }
