@@ -11,6 +11,14 @@ export const ExitCode = {
   USAGE: 2,
   /** The user declined a confirmation or pressed Ctrl-C. Nothing was changed. */
   CANCELLED: 130,
+  /** shift/rollback: the CodeDeploy deployment failed (a hook failed, CodeDeploy error). */
+  RELEASE_FAILED: 20,
+  /** shift/rollback: an alarm of the deployment group fired and CodeDeploy rolled the traffic back. */
+  RELEASE_ROLLED_BACK: 21,
+  /** shift/rollback: the deployment was stopped (StopDeployment, `rollback`, the console). */
+  RELEASE_STOPPED: 22,
+  /** shift/rollback: Ctrl-C detached from the watch; the deployment goes on in CodeDeploy. */
+  RELEASE_DETACHED: 23,
 } as const;
 
 export class UserError extends Error {

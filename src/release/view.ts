@@ -1,0 +1,183 @@
+import { style } from '../ui/style.js';
+import type { ReleaseSnapshot } from './snapshot.js';
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** Wall-clock time of day, local time: "14:05:12". */
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
+/** "4m 05s", "1h 02m", "12s". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${pad2(s % 60)}s`;
+  return `${Math.floor(s / 3600)}h ${pad2(Math.floor((s % 3600) / 60))}m`;
+}
+
+const pct = (n: number) => `${Math.round(n * 10) / 10} %`;
+
+/** The split as a bar: old version on the left (░), new version on the right (█). */
+export function trafficBar(newPercent: number, width = 40): string {
+  const fresh = Math.round((Math.min(100, Math.max(0, newPercent)) / 100) * width);
+  return style.dim('░'.repeat(width - fresh)) + style.green('█'.repeat(fresh));
+}
+
+function versions(s: ReleaseSnapshot): string {
+  return `v${s.from ?? '?'} ${pct(100 - s.newPercent)} | v${s.to ?? '?'} ${pct(s.newPercent)}`;
+}
+
+function stepLine(s: ReleaseSnapshot, now: number): string {
+  if (!s.inFlight) return `${s.status}${s.endedAt ? ` at ${formatClock(s.endedAt)}` : ''}`;
+  if (s.newPercent <= 0) {
+    return s.strategy === 'all-at-once' ? '100 % when the hooks pass' : 'waiting for the first traffic step';
+  }
+  if (!s.next) return `${pct(s.newPercent)} now`;
+  const strategy = s.strategy === 'linear' ? 'linear' : 'canary';
+  const wait = s.next.at.getTime() - now;
+  const when = wait > 0 ? `in ${formatDuration(wait)}` : 'due';
+  return `${strategy}: ${pct(s.newPercent)} now, ${pct(s.next.percent)} at ${formatClock(s.next.at.getTime())} (${when})`;
+}
+
+const HOOK_MARK: Record<string, string> = {
+  Succeeded: '✔',
+  Failed: '✖',
+  InProgress: '…',
+  Pending: '·',
+  Skipped: '-',
+  Unknown: '?',
+};
+
+function hooksLine(s: ReleaseSnapshot): string {
+  if (s.hooks.length === 0) return style.dim('none yet');
+  return s.hooks.map((h) => `${h.name} ${HOOK_MARK[h.status] ?? h.status}`).join('  ');
+}
+
+function alarmsLine(s: ReleaseSnapshot): string {
+  if (s.alarms.length === 0) return style.dim('none configured');
+  return s.alarms
+    .map(
+      (a) =>
+        `${a.name} ${a.state === 'ALARM' ? style.red(a.state) : a.state === 'OK' ? style.green('OK') : a.state}`,
+    )
+    .join('  ');
+}
+
+/** The live view: a few lines redrawn in place. */
+export function renderLive(s: ReleaseSnapshot, now: number, title: string): string[] {
+  const lines = [
+    `${style.bold(title)}  ${style.dim(s.deploymentId)}${s.config ? style.dim(`  ${s.config}`) : ''}`,
+    `  ${trafficBar(s.newPercent)}  ${versions(s)}`,
+    `  ${'Step'.padEnd(7)}${stepLine(s, now)}`,
+    `  ${'Hooks'.padEnd(7)}${hooksLine(s)}`,
+    `  ${'Alarms'.padEnd(7)}${alarmsLine(s)}`,
+    `  ${'Status'.padEnd(7)}${s.status}  ${style.dim('elapsed')} ${formatDuration((s.endedAt ?? now) - (s.startedAt ?? s.createdAt ?? now))}`,
+  ];
+  if (!s.aliasAgrees && s.aliasPercent !== undefined) {
+    lines.push(
+      `  ${style.yellow('!')} the alias reports ${pct(s.aliasPercent)} on v${s.to} (the deployment ${pct(s.newPercent)})`,
+    );
+  }
+  if (s.error?.message)
+    lines.push(`  ${style.red('!')} ${s.error.code ? `${s.error.code}: ` : ''}${s.error.message}`);
+  return lines;
+}
+
+/** Without a terminal: one line per change, timestamped. */
+export function plainLines(prev: ReleaseSnapshot | undefined, s: ReleaseSnapshot): string[] {
+  const at = formatClock(s.takenAt);
+  const out: string[] = [];
+  if (!prev || prev.status !== s.status) out.push(`${at} ${s.deploymentId} ${s.status}`);
+  if (!prev || prev.newPercent !== s.newPercent) {
+    const next = s.next ? `, next ${pct(s.next.percent)} at ${formatClock(s.next.at.getTime())}` : '';
+    out.push(`${at} traffic ${versions(s)}${next}`);
+  }
+  for (const hook of s.hooks) {
+    const before = prev?.hooks.find((h) => h.name === hook.name)?.status;
+    if (before !== hook.status && !(before === undefined && hook.status === 'Pending')) {
+      out.push(`${at} hook ${hook.name} ${hook.status}`);
+    }
+  }
+  for (const alarm of s.alarms) {
+    const before = prev?.alarms.find((a) => a.name === alarm.name)?.state;
+    if (before !== alarm.state && alarm.state !== 'UNKNOWN')
+      out.push(`${at} alarm ${alarm.name} ${alarm.state}`);
+  }
+  if (!s.aliasAgrees && s.aliasPercent !== undefined && (prev?.aliasAgrees ?? true)) {
+    out.push(`${at} alias reports ${pct(s.aliasPercent)} on v${s.to}`);
+  }
+  if (s.error?.message && prev?.error?.message !== s.error.message) {
+    out.push(`${at} ${s.error.code ?? 'error'}: ${s.error.message}`);
+  }
+  return out;
+}
+
+export interface ReleaseView {
+  update(snapshot: ReleaseSnapshot): void;
+  /** Stops redrawing; the last frame stays on screen. */
+  stop(): void;
+}
+
+interface Output {
+  write(text: string): unknown;
+}
+
+/** Redraws in place on a terminal, and every second so the countdown and elapsed time move. */
+export class LiveView implements ReleaseView {
+  private last: ReleaseSnapshot | undefined;
+  private drawn = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly out: Output,
+    private readonly title: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  update(snapshot: ReleaseSnapshot): void {
+    this.last = snapshot;
+    if (!this.timer) {
+      this.timer = setInterval(() => this.draw(), 1000);
+      this.timer.unref();
+    }
+    this.draw();
+  }
+
+  private draw(): void {
+    if (!this.last) return;
+    const lines = renderLive(this.last, this.now(), this.title);
+    const up = this.drawn > 0 ? `\u001b[${this.drawn}F` : '';
+    this.out.write(`${up}${lines.map((l) => `\u001b[2K${l}`).join('\n')}\n\u001b[J`);
+    this.drawn = lines.length;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.draw();
+  }
+}
+
+export class PlainView implements ReleaseView {
+  private last: ReleaseSnapshot | undefined;
+
+  constructor(private readonly out: Output) {}
+
+  update(snapshot: ReleaseSnapshot): void {
+    for (const line of plainLines(this.last, snapshot)) this.out.write(`${line}\n`);
+    this.last = snapshot;
+  }
+
+  stop(): void {}
+}
+
+export const silentView: ReleaseView = { update() {}, stop() {} };
+
+/** Renderer policy: live on a terminal; plain lines without one, in CI or with --verbose; silent under --json. */
+export function createView(options: { json: boolean; verbose: boolean; title: string }): ReleaseView {
+  if (options.json) return silentView;
+  const ci = process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
+  if (process.stderr.isTTY && !options.verbose && !ci) return new LiveView(process.stderr, options.title);
+  return new PlainView(process.stderr);
+}

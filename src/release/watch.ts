@@ -1,0 +1,177 @@
+import {
+  GetDeploymentTargetCommand,
+  type LambdaTarget,
+  ListDeploymentTargetsCommand,
+} from '@aws-sdk/client-codedeploy';
+import { describeAlarms } from './alarms.js';
+import type { ReleaseClients } from './clients.js';
+import { CallBudget, type Clock, systemClock } from './clock.js';
+import { getDeployment } from './deployment.js';
+import { computeSnapshot, fingerprint, type RawState, type ReleaseSnapshot } from './snapshot.js';
+import type { ReleaseStack } from './stack.js';
+import { getAliasTraffic } from './versions.js';
+
+/**
+ * Poll timings. One cheap "heartbeat" call a tick (GetDeploymentTarget: status, weight and hooks in one
+ * answer; GetDeployment until the target exists) keeps a change under 2 s from happening to showing;
+ * the rest is fetched when the heartbeat sees a change, and otherwise on slow timers. With these numbers
+ * a steady watch makes at most ~31.6 + 1 + 1 + 2 ≈ 35.6 calls a minute, plus one per weight step (fewer: each
+ * tick also waits for its answers); the CallBudget caps it at 38 whatever happens.
+ */
+export const WATCH_TIMING = {
+  heartbeatMs: 1_900,
+  deploymentRefreshMs: 60_000,
+  aliasRefreshMs: 60_000,
+  alarmRefreshMs: 30_000,
+  maxBackoffMs: 15_000,
+  /** 40 a minute is the promise; 38 leaves room for call latency (the server sees calls a little later). */
+  callsPerMinute: 38,
+};
+
+export interface WatchOptions {
+  clients: Pick<ReleaseClients, 'codedeploy' | 'lambda' | 'cloudwatch'>;
+  stack: ReleaseStack;
+  deploymentId: string;
+  alarmNames: readonly string[];
+  /** Called with every snapshot that differs from the previous one, and at least once. */
+  onSnapshot?: (snapshot: ReleaseSnapshot) => void;
+  /** Aborting stops watching (Ctrl-C detaches); the deployment itself goes on. */
+  signal?: AbortSignal | undefined;
+  clock?: Clock;
+  /** Share one budget when watching several deployments in a row (a shift, then its rollback). */
+  budget?: CallBudget;
+  /** Count of AWS calls made, for the benchmark. */
+  onCall?: (name: string) => void;
+}
+
+export interface WatchResult {
+  snapshot: ReleaseSnapshot;
+  /** The watch ended because the signal aborted, not because the deployment did. */
+  detached: boolean;
+  calls: number;
+}
+
+function isThrottling(error: unknown): boolean {
+  const name = (error as { name?: string })?.name ?? '';
+  return /Throttl|TooManyRequests|RateExceeded/i.test(name);
+}
+
+/** Polls one deployment until it ends (or the signal aborts), producing snapshots. */
+export async function watchDeployment(options: WatchOptions): Promise<WatchResult> {
+  const { clients, stack, deploymentId, alarmNames, signal } = options;
+  const clock = options.clock ?? systemClock;
+  const budget = options.budget ?? new CallBudget(clock, WATCH_TIMING.callsPerMinute);
+  const raw: RawState = { deploymentId, alarms: alarmNames.map((name) => ({ name, state: 'UNKNOWN' })) };
+  let calls = 0;
+  let targetId: string | undefined;
+  let lastWeight: number | undefined;
+  let lastProgress = '';
+  let lastEmitted = '';
+  let interval = WATCH_TIMING.heartbeatMs;
+  const lastRefresh = { deployment: -Infinity, alias: -Infinity, alarms: -Infinity };
+
+  const call = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const wait = budget.waitFor(1);
+    if (wait > 0) await clock.sleep(wait, signal);
+    budget.take(1);
+    calls++;
+    options.onCall?.(name);
+    return fn();
+  };
+  const due = (key: keyof typeof lastRefresh, every: number) => clock.now() - lastRefresh[key] >= every;
+  const refreshDeployment = async () => {
+    raw.deployment = await call('GetDeployment', () => getDeployment(clients.codedeploy, deploymentId));
+    lastRefresh.deployment = clock.now();
+  };
+  const refreshAlias = async () => {
+    raw.traffic = await call('GetAlias', () =>
+      getAliasTraffic(clients.lambda, stack.functionName, stack.aliasName),
+    );
+    lastRefresh.alias = clock.now();
+  };
+  const refreshAlarms = async () => {
+    if (alarmNames.length > 0) {
+      raw.alarms = await call('DescribeAlarms', () => describeAlarms(clients.cloudwatch, alarmNames));
+    }
+    lastRefresh.alarms = clock.now();
+  };
+  const emit = (): ReleaseSnapshot => {
+    const snapshot = computeSnapshot(raw, clock.now());
+    if (raw.firstShiftSeenAt === undefined && snapshot.newPercent > 0) raw.firstShiftSeenAt = clock.now();
+    const print = fingerprint(snapshot);
+    if (print !== lastEmitted) {
+      lastEmitted = print;
+      options.onSnapshot?.(snapshot);
+    }
+    return snapshot;
+  };
+
+  // First look: everything once, so the view starts complete.
+  await refreshDeployment();
+  await refreshAlias();
+  await refreshAlarms();
+  let snapshot = emit();
+
+  while (!signal?.aborted) {
+    try {
+      // What the heartbeat saw move: the weight (cross-check the alias) or the progress (status, hooks).
+      let weightChanged = false;
+      let changed = false;
+      let deploymentFresh = false;
+      // Until the deployment has its target (Created, Queued) the deployment itself is the heartbeat;
+      // once the target is done, too (the deployment ends right after).
+      if (!targetId && raw.deployment?.status === 'Created') {
+        await refreshDeployment();
+        deploymentFresh = true;
+      }
+      if (!targetId && raw.deployment?.status !== 'Created') {
+        const { targetIds } = await call('ListDeploymentTargets', () =>
+          clients.codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId })),
+        );
+        targetId = targetIds?.[0];
+      }
+      const targetEnded = ['Succeeded', 'Failed', 'Skipped'].includes(raw.target?.status ?? '');
+      if (targetId && !targetEnded) {
+        const id = targetId;
+        const { deploymentTarget } = await call('GetDeploymentTarget', () =>
+          clients.codedeploy.send(new GetDeploymentTargetCommand({ deploymentId, targetId: id })),
+        );
+        raw.target = deploymentTarget?.lambdaTarget as LambdaTarget | undefined;
+        const weight = raw.target?.lambdaFunctionInfo?.targetVersionWeight;
+        const progress = JSON.stringify([
+          raw.target?.status,
+          raw.target?.lifecycleEvents?.map((e) => e.status),
+        ]);
+        weightChanged = weight !== lastWeight;
+        changed = progress !== lastProgress;
+        lastWeight = weight;
+        lastProgress = progress;
+      } else if (!deploymentFresh) {
+        await refreshDeployment();
+        deploymentFresh = true;
+      }
+      // A change seen by the heartbeat: fetch what explains it now, budget allowing (a weight step costs one
+      // call, GetAlias; a status or hook change three), otherwise on the slow timers.
+      const react = changed && budget.available() >= 3;
+      const crossCheck = (react || weightChanged) && budget.available() >= 1;
+      if (!deploymentFresh && (react || due('deployment', WATCH_TIMING.deploymentRefreshMs))) {
+        await refreshDeployment();
+      }
+      if (crossCheck || due('alias', WATCH_TIMING.aliasRefreshMs)) await refreshAlias();
+      if (react || due('alarms', WATCH_TIMING.alarmRefreshMs)) await refreshAlarms();
+      snapshot = emit();
+      if (!snapshot.inFlight) {
+        // The end: make sure the final split shown is the alias's own.
+        await refreshAlias();
+        snapshot = emit();
+        return { snapshot, detached: false, calls };
+      }
+      interval = WATCH_TIMING.heartbeatMs;
+    } catch (error) {
+      if (!isThrottling(error)) throw error;
+      interval = Math.min(interval * 2, WATCH_TIMING.maxBackoffMs);
+    }
+    await clock.sleep(interval, signal);
+  }
+  return { snapshot: computeSnapshot(raw, clock.now()), detached: true, calls };
+}
