@@ -23,7 +23,11 @@ Exits 1 when a cdk-nag or IAM finding is not acknowledged or cfn-lint reports an
   public async run(): Promise<AuditReport> {
     const file = projectFilePath();
     const env = resolveEnvironment(await loadProject(file), this.flags.environment);
-    const { auditEnvironment } = await import('../audit/index.js');
+    const [{ auditEnvironment }, { awsContextFor }] = await Promise.all([
+      import('../audit/index.js'),
+      import('../auth/operator-input.js'),
+    ]);
+    env.region = awsContextFor(env, this.flags).region as typeof env.region;
     const report = await auditEnvironment(env, path.dirname(file));
     this.render(report);
     // --json prints the report (the return value) before the exit code is set.

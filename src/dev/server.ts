@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { authorizerClaims, verifyDevToken } from '../auth/dev-tokens.js';
 import type { AuthMode } from '../config/schema.js';
 import { UserError } from '../errors.js';
-import { CORS, RUNTIME_ENV, WRITE_AUTH } from '../runtime/contract.js';
+import { CORS, RUNTIME_ENV, WRITE_AUTH, WRITE_METHODS } from '../runtime/contract.js';
 import { type LocalStoreNames, type LocalStores, startLocalStores } from './local-stores.js';
 import { resolveRoute, resultHeaders, toProxyEvent } from './proxy-event.js';
 import { closeServer, type PublishedMessage } from './sns-sink.js';
@@ -142,8 +142,6 @@ async function serve(
   }
   options.onRequest({ method, url, status, ms: Date.now() - started });
 }
-
-const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * What API Gateway's Cognito authorizer does before the function runs: on a write method, no or a bad token

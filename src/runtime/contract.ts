@@ -18,6 +18,9 @@ export const RUNTIME_ENV = {
 /** Values of RUNTIME_ENV.writeAuth. The stack always sets it; unset (a handler run by hand) means none. */
 export const WRITE_AUTH = { required: 'required', none: 'none' } as const;
 
+/** Methods that change data: API Gateway's authorizer checks them (reads stay public and cacheable). */
+export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 /** The stack outputs that name the user pool and its app client (present unless `auth: none`). */
 export const AUTH_OUTPUTS = { userPoolId: 'UserPoolId', clientId: 'UserPoolClientId' } as const;
 

@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { authorizeWrite } from './access.js';
 import { readConfig } from './config.js';
+import { WRITE_METHODS } from './contract.js';
 import { methodNotAllowed, toErrorResult } from './errors.js';
 import { createItemsApi } from './items-api.js';
 import { ItemsRepository } from './items-repository.js';
@@ -30,8 +31,6 @@ const routes = createItemsApi({
   metadata: new MetadataStore(new S3Client({}), config.bucketName),
   notifications,
 });
-
-const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function handler(
   event: APIGatewayProxyEvent,

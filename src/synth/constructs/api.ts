@@ -4,7 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as cdk from 'aws-cdk-lib/core';
 import { Construct, type IConstruct } from 'constructs';
-import { API_ROUTES, CORS } from '../../runtime/contract.js';
+import { API_ROUTES, CORS, WRITE_METHODS } from '../../runtime/contract.js';
 import { requireCdk } from '../cdk-modules.js';
 import { removalPolicyFor } from './removal.js';
 
@@ -51,9 +51,6 @@ export interface ApiProps {
   /** A WAF web ACL is associated with the stage (the Waf construct). */
   firewall: boolean;
 }
-
-/** Methods that change data: they need the authorizer. Reads stay public so that CloudFront can cache them. */
-export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The REST API, REGIONAL: CloudFront (the Cdn construct) is the edge, an edge-optimized API would put a

@@ -96,11 +96,8 @@ export class Cdn extends Construct {
         ? { geoRestriction: GeoRestriction.allowlist(...props.geoAllowList) }
         : {}),
     });
-    this.customDomain = props.customDomain?.domainName;
     this.acknowledgeFindings(props);
   }
-
-  readonly customDomain: string | undefined;
 
   private acknowledgeFindings(props: CdnProps): void {
     const acknowledge = Validations.of(this.distribution);
