@@ -20,7 +20,11 @@ export function awsContextFor(
 }
 
 /** An e-mail from the flag, else a prompt when interactive, else an error naming the flag. */
-export async function emailInput(value: string | undefined, interactive: boolean): Promise<string> {
+export async function emailInput(
+  value: string | undefined,
+  interactive: boolean,
+  onStderr = false,
+): Promise<string> {
   const valid = (v: string) =>
     EMAIL_PATTERN.test(v.trim()) || 'expected an e-mail address such as ops@example.com';
   if (value !== undefined) {
@@ -30,14 +34,18 @@ export async function emailInput(value: string | undefined, interactive: boolean
   }
   if (!interactive)
     throw new UsageError('The e-mail is missing.', 'Pass --email (or SERVERLESS_INFRA_EMAIL).');
-  return (await askText({ message: 'E-mail', validate: valid })).trim().toLowerCase();
+  return (await askText({ message: 'E-mail', validate: valid, onStderr })).trim().toLowerCase();
 }
 
 /**
  * A password from SERVERLESS_INFRA_PASSWORD (or --password), else a masked prompt when interactive. Prefer the
  * variable or the prompt: a flag's value shows in the process list and shell history.
  */
-export async function passwordInput(value: string | undefined, interactive: boolean): Promise<string> {
+export async function passwordInput(
+  value: string | undefined,
+  interactive: boolean,
+  onStderr = false,
+): Promise<string> {
   if (value) return value;
   if (!interactive) {
     throw new UsageError(
@@ -45,5 +53,15 @@ export async function passwordInput(value: string | undefined, interactive: bool
       'Set SERVERLESS_INFRA_PASSWORD (or run in a terminal to be asked).',
     );
   }
-  return askSecret({ message: 'Password', validate: (v) => v.length > 0 || 'enter the password' });
+  return askSecret({ message: 'Password', validate: (v) => v.length > 0 || 'enter the password', onStderr });
+}
+
+/**
+ * May `token` ask? Its stdout is usually captured (`$(serverless-infra token)`), so it asks on stderr: a
+ * terminal on stdin and stderr is enough. Never in CI or under --json.
+ */
+export function canAskOnStderr(json: boolean): boolean {
+  if (json) return false;
+  if (process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0') return false;
+  return Boolean(process.stdin.isTTY && process.stderr.isTTY);
 }

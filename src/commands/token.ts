@@ -64,15 +64,19 @@ The password comes from SERVERLESS_INFRA_PASSWORD, or a masked prompt in a termi
   private async cognitoToken(): Promise<TokenResult> {
     const { flags } = this;
     const env = resolveEnvironment(await loadProject(), flags.environment);
-    const [{ awsContextFor, emailInput, passwordInput }, { userPoolOutput, signIn }, { CognitoClient }] =
-      await Promise.all([
-        import('../auth/operator-input.js'),
-        import('../auth/users.js'),
-        import('../auth/cognito-client.js'),
-      ]);
+    const [
+      { awsContextFor, canAskOnStderr, emailInput, passwordInput },
+      { userPoolOutput, signIn },
+      { CognitoClient },
+    ] = await Promise.all([
+      import('../auth/operator-input.js'),
+      import('../auth/users.js'),
+      import('../auth/cognito-client.js'),
+    ]);
     const context = awsContextFor(env, flags);
-    const email = await emailInput(flags.email, this.interactive);
-    const password = await passwordInput(flags.password, this.interactive);
+    const ask = canAskOnStderr(this.jsonEnabled());
+    const email = await emailInput(flags.email, ask, true);
+    const password = await passwordInput(flags.password, ask, true);
     const clientId = await userPoolOutput(env, context, 'clientId', flags['client-id']);
     const started = Date.now();
     const { idToken, expiresIn } = await signIn(new CognitoClient(context), clientId, email, password);

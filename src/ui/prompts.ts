@@ -19,14 +19,19 @@ export async function askText(options: {
   message: string;
   default?: string | undefined;
   validate?: (value: string) => true | string;
+  /** Ask on stderr, for a command whose stdout is captured (`$(serverless-infra token)`). */
+  onStderr?: boolean;
 }): Promise<string> {
   const { input } = await import('@inquirer/prompts');
   return guard(() =>
-    input({
-      message: options.message,
-      ...(options.default === undefined ? {} : { default: options.default }),
-      ...(options.validate ? { validate: options.validate } : {}),
-    }),
+    input(
+      {
+        message: options.message,
+        ...(options.default === undefined ? {} : { default: options.default }),
+        ...(options.validate ? { validate: options.validate } : {}),
+      },
+      options.onStderr ? { output: process.stderr } : undefined,
+    ),
   );
 }
 
@@ -56,13 +61,18 @@ export async function askConfirm(options: { message: string; default?: boolean }
 export async function askSecret(options: {
   message: string;
   validate?: (value: string) => true | string;
+  /** Ask on stderr, for a command whose stdout is captured (`$(serverless-infra token)`). */
+  onStderr?: boolean;
 }): Promise<string> {
   const { password } = await import('@inquirer/prompts');
   return guard(() =>
-    password({
-      message: options.message,
-      mask: '*',
-      ...(options.validate ? { validate: options.validate } : {}),
-    }),
+    password(
+      {
+        message: options.message,
+        mask: '*',
+        ...(options.validate ? { validate: options.validate } : {}),
+      },
+      options.onStderr ? { output: process.stderr } : undefined,
+    ),
   );
 }
