@@ -145,6 +145,9 @@ describe('shift command', () => {
   });
 
   it('refuses a second shift while one runs; --watch attaches to it', async () => {
+    // Real-time speed, so that the deployment is still running however long the first command takes to
+    // load on a busy machine (the watch's own sleeps still advance the model's clock at once).
+    aws.clock.linkToRealTime(1);
     const running = aws.start({ from: '2', to: '3', config: 'LambdaAllAtOnce' });
     const refused = await run(Shift, ['--no-watch']);
     expect(refused.code).toBe(1);
