@@ -2,11 +2,19 @@
  * The operator's side of the user pool: add and remove writers, and sign in for an ID token. The pool and
  * its app client come from the stack outputs (UserPoolId, UserPoolClientId) unless given explicitly.
  */
+
+import {
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminSetUserPasswordCommand,
+  type CognitoIdentityProviderClient,
+  CognitoIdentityProviderServiceException,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { AwsContext } from '../aws/clients.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import { AUTH_OUTPUTS } from '../runtime/contract.js';
-import { type CognitoClient, CognitoError } from './cognito-client.js';
 
 /**
  * The user pool id or its app client id of an environment: the explicit value when given (--user-pool-id,
@@ -56,44 +64,54 @@ export async function userPoolOutput(
 
 /** Creates a writer with a permanent password (no invitation e-mail; the operator hands the password over). */
 export async function addUser(
-  client: CognitoClient,
+  client: CognitoIdentityProviderClient,
   userPoolId: string,
   email: string,
   password: string,
 ): Promise<{ email: string; sub: string | undefined }> {
-  let created: { User?: { Attributes?: Array<{ Name: string; Value: string }> } };
+  let created: { User?: { Attributes?: Array<{ Name?: string; Value?: string }> } };
   try {
-    created = await client.signed('AdminCreateUser', {
-      UserPoolId: userPoolId,
-      Username: email,
-      UserAttributes: [
-        { Name: 'email', Value: email },
-        { Name: 'email_verified', Value: 'true' },
-      ],
-      MessageAction: 'SUPPRESS',
-    });
+    created = await client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: email,
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+        MessageAction: 'SUPPRESS',
+      }),
+    );
   } catch (error) {
     throw cognitoUserError(error, email);
   }
   try {
-    await client.signed('AdminSetUserPassword', {
-      UserPoolId: userPoolId,
-      Username: email,
-      Password: password,
-      Permanent: true,
-    });
+    await client.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: userPoolId,
+        Username: email,
+        Password: password,
+        Permanent: true,
+      }),
+    );
   } catch (error) {
     // Nothing half-made: a user without a usable password is removed again.
-    await client.signed('AdminDeleteUser', { UserPoolId: userPoolId, Username: email }).catch(() => {});
+    await client
+      .send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: email }))
+      .catch(() => {});
     throw cognitoUserError(error, email);
   }
   const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
   return { email, sub };
 }
 
-export async function removeUser(client: CognitoClient, userPoolId: string, email: string): Promise<void> {
+export async function removeUser(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  email: string,
+): Promise<void> {
   try {
-    await client.signed('AdminDeleteUser', { UserPoolId: userPoolId, Username: email });
+    await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: email }));
   } catch (error) {
     throw cognitoUserError(error, email);
   }
@@ -106,7 +124,7 @@ export interface SignedIn {
 
 /** USER_PASSWORD_AUTH through the public app client: the ID token API Gateway's authorizer checks. */
 export async function signIn(
-  client: CognitoClient,
+  client: CognitoIdentityProviderClient,
   clientId: string,
   email: string,
   password: string,
@@ -116,11 +134,13 @@ export async function signIn(
     ChallengeName?: string;
   };
   try {
-    result = await client.unsigned('InitiateAuth', {
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: clientId,
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    });
+    result = await client.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: clientId,
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      }),
+    );
   } catch (error) {
     throw cognitoUserError(error, email);
   }
@@ -140,7 +160,7 @@ export async function signIn(
 }
 
 function cognitoUserError(error: unknown, email: string): unknown {
-  if (!(error instanceof CognitoError)) return error;
+  if (!(error instanceof CognitoIdentityProviderServiceException)) return error;
   const known: Record<string, [string, string]> = {
     UsernameExistsException: [
       `${email} already exists in the user pool.`,
@@ -167,9 +187,9 @@ function cognitoUserError(error: unknown, email: string): unknown {
       'Use credentials allowed to manage the user pool (--profile).',
     ],
   };
-  const [message, suggestion] = known[error.type] ?? [
-    `Cognito ${error.type}: ${error.message}`,
+  const [message, suggestion] = known[error.name] ?? [
+    `Cognito ${error.name}: ${error.message}`,
     'See the message above.',
   ];
-  return new UserError(message, { suggestion, code: error.type, cause: error });
+  return new UserError(message, { suggestion, code: error.name, cause: error });
 }

@@ -67,7 +67,7 @@ The password comes from SERVERLESS_INFRA_PASSWORD, or a masked prompt in a termi
     const [
       { awsContextFor, canAskOnStderr, emailInput, passwordInput },
       { userPoolOutput, signIn },
-      { CognitoClient },
+      { cognitoClient },
     ] = await Promise.all([
       import('../auth/operator-input.js'),
       import('../auth/users.js'),
@@ -79,7 +79,7 @@ The password comes from SERVERLESS_INFRA_PASSWORD, or a masked prompt in a termi
     const password = await passwordInput(flags.password, ask, true);
     const clientId = await userPoolOutput(env, context, 'clientId', flags['client-id']);
     const started = Date.now();
-    const { idToken, expiresIn } = await signIn(new CognitoClient(context), clientId, email, password);
+    const { idToken, expiresIn } = await signIn(await cognitoClient(context), clientId, email, password);
     return {
       token: idToken,
       email,

@@ -51,7 +51,7 @@ the pool.`;
     const { flags, args } = this;
     const action = args.action as UserResult['action'];
     const env = resolveEnvironment(await loadProject(), flags.environment);
-    const [input, users, { CognitoClient }] = await Promise.all([
+    const [input, users, { cognitoClient }] = await Promise.all([
       import('../auth/operator-input.js'),
       import('../auth/users.js'),
       import('../auth/cognito-client.js'),
@@ -68,7 +68,7 @@ the pool.`;
       if (!ok) throw new CancelledError();
     }
     const userPoolId = await users.userPoolOutput(env, context, 'userPoolId', flags['user-pool-id']);
-    const client = new CognitoClient(context);
+    const client = await cognitoClient(context);
     if (password !== undefined) {
       const user = await users.addUser(client, userPoolId, email, password);
       this.info(`${style.green('✔')} ${style.bold(email)} may now write to the ${env.name} API.`);
