@@ -19,6 +19,7 @@ export interface DeployUi {
   warn(line: string): void;
   step<T>(title: string, run: (report: StepReport) => Promise<T>): Promise<T>;
   confirm(message: string): Promise<boolean>;
+  askText(message: string): Promise<string>;
   choose<T extends string>(message: string, choices: Array<{ value: T; name: string }>): Promise<T>;
   /** Calls `listener` on Ctrl-C until the returned function is called. */
   onInterrupt(listener: () => void): () => void;

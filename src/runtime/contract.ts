@@ -32,7 +32,14 @@ export const API_ROUTES = [
 export const CORS = {
   allowOrigin: '*',
   allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-  allowHeaders: ['Content-Type', 'Authorization', 'If-Match', 'X-Amz-Date', 'X-Amz-Security-Token', 'X-Api-Key'],
+  allowHeaders: [
+    'Content-Type',
+    'Authorization',
+    'If-Match',
+    'X-Amz-Date',
+    'X-Amz-Security-Token',
+    'X-Api-Key',
+  ],
   exposeHeaders: ['ETag', 'Location', 'X-Request-Id'],
   maxAgeSeconds: 600,
 } as const;
