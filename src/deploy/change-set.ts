@@ -168,9 +168,11 @@ export async function deleteChangeSet(
   stackName: string,
   id: string,
 ): Promise<void> {
-  await cfn
-    .send(new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: id }))
-    .catch(() => undefined);
+  try {
+    await cfn.send(new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: id }));
+  } catch {
+    // Best effort: an unexecuted change set changes nothing.
+  }
 }
 
 const SYMBOL: Record<ChangeAction, string> = {
