@@ -253,14 +253,12 @@ describe('failures', () => {
   });
 
   it('expired credentials name the fix', async () => {
-    cfn
-      .on(DescribeStacksCommand)
-      .rejects(
-        Object.assign(new Error('The security token included in the request is expired'), {
-          name: 'ExpiredToken',
-          $metadata: {},
-        }),
-      );
+    cfn.on(DescribeStacksCommand).rejects(
+      Object.assign(new Error('The security token included in the request is expired'), {
+        name: 'ExpiredToken',
+        $metadata: {},
+      }),
+    );
     const error = await deployStack(source(), target, clients(), new RecordingUi(), fast).catch((e) => e);
     expect(error).toBeInstanceOf(UserError);
     expect(error.code).toBe('Credentials');

@@ -1,4 +1,4 @@
-import type { StackEvent } from '@aws-sdk/client-cloudformation';
+import type { Stack, StackEvent, StackStatus } from '@aws-sdk/client-cloudformation';
 import type { DeployUi, StepReport } from '../../src/deploy/interaction.js';
 import type { StackSource } from '../../src/deploy/stack-source.js';
 
@@ -32,11 +32,11 @@ export const OUTPUTS = {
 };
 
 /** A deployed stack as DescribeStacks returns it, matching `source()` with the alias on `live`. */
-export function deployedStack(status = 'UPDATE_COMPLETE', live = '2') {
+export function deployedStack(status = 'UPDATE_COMPLETE', live = '2'): Stack {
   return {
     StackName: STACK,
     StackId: STACK_ID,
-    StackStatus: status,
+    StackStatus: status as StackStatus,
     CreationTime: new Date('2026-01-01T00:00:00Z'),
     Parameters: [{ ParameterKey: 'LiveAliasVersion', ParameterValue: live }],
     Tags: [
