@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { loadProject, projectFilePath, resolveEnvironment } from '../config/project-file.js';
+import { isAwsRegion } from '../config/regions.js';
+import type { ResolvedEnvironment } from '../config/schema.js';
+import { UsageError, UserError } from '../errors.js';
+import type { SynthSummary } from '../synth/summary.js';
+import { style } from '../ui/style.js';
+
+export type SynthCommandResult = SynthSummary & { environment: ResolvedEnvironment['name'] };
+
+export default class Synth extends BaseCommand<typeof Synth> {
+  static override summary = 'Synthesize the stack of an environment into a cloud assembly, offline.';
+  static override description =
+    `Builds the CloudFormation template and the Lambda code asset in-process, without AWS \
+credentials or network, writes the cloud assembly to --out, and prints a summary: resources by type, the template \
+size against CloudFormation's 51,200-byte inline limit, the assets, and warnings from the constructs.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> -e Production --out build/cdk.out',
+    '<%= config.bin %> <%= command.id %> --validate --json',
+  ];
+
+  static override flags = {
+    out: Flags.string({ char: 'o', summary: 'Directory for the cloud assembly.', default: 'cdk.out' }),
+    validate: Flags.boolean({
+      summary: "Also run CDK's built-in CloudFormation validation (slower: a few seconds).",
+    }),
+  };
+
+  public async run(): Promise<SynthCommandResult> {
+    const { flags } = this;
+    const file = projectFilePath();
+    const project = await loadProject(file);
+    const env = resolveEnvironment(project, flags.environment);
+    if (flags.region) env.region = regionOverride(flags.region);
+
+    const [{ synthesize }, { summarize }] = await Promise.all([
+      import('../synth/index.js'),
+      import('../synth/summary.js'),
+    ]);
+    const result = await synthesize(env, {
+      outdir: path.resolve(flags.out),
+      validate: flags.validate,
+      projectDir: path.dirname(file),
+    });
+    const errors = result.messages.filter((m) => m.level === 'error');
+    if (errors.length > 0) {
+      throw new UserError(
+        `The stack has ${errors.length === 1 ? 'an error' : `${errors.length} errors`}:\n${errors
+          .map((e) => `  ${e.path}: ${e.message}`)
+          .join('\n')}`,
+        { suggestion: 'Fix the environment in serverless-infra.json, then synth again.' },
+      );
+    }
+    const summary = summarize(result);
+    this.render(summary);
+    return { environment: env.name, ...summary };
+  }
+
+  private render(s: SynthSummary): void {
+    const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+    const fits = s.templateBytes <= s.inlineTemplateLimit;
+    this.info(
+      `${style.green('✔')} ${style.bold(s.stackName)} (${s.region}) synthesized to ${path.relative(process.cwd(), s.outdir) || '.'}`,
+    );
+    this.info(`  ${s.resourceCount} resources`);
+    for (const [type, count] of Object.entries(s.resourcesByType))
+      this.info(`    ${String(count).padStart(3)}  ${type}`);
+    this.info(
+      `  template ${s.templateBytes.toLocaleString('en-US')} bytes of ${s.inlineTemplateLimit.toLocaleString('en-US')} inline ${
+        fits ? style.dim('(fits)') : style.yellow('(over: deploy passes it by S3 URL)')
+      }`,
+    );
+    for (const asset of s.assets) this.info(`  asset ${asset.name}: ${asset.packaging}, ${kib(asset.bytes)}`);
+    if (s.terminationProtection) this.info('  termination protection on');
+    for (const w of s.warnings) this.info(`  ${style.yellow('warning')} ${w.path}: ${w.message}`);
+  }
+}
+
+function regionOverride(region: string): ResolvedEnvironment['region'] {
+  if (!isAwsRegion(region)) {
+    throw new UsageError(
+      `"${region}" is not an AWS region.`,
+      'Pass --region with a region such as eu-west-1.',
+    );
+  }
+  return region;
+}

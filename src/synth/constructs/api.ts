@@ -1,0 +1,167 @@
+import {
+  AccessLogFormat,
+  CfnAccount,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib/core';
+import { Construct } from 'constructs';
+import { API_ROUTES, CORS } from '../../runtime/contract.js';
+import { removalPolicyFor } from './removal.js';
+
+export const API_STAGE = 'v1';
+
+export interface ApiProps {
+  /** The alias `live`: every method invokes it, so CodeDeploy's weights apply to API traffic. */
+  handler: IFunction;
+  /** Steady-state requests per second and burst for the whole stage. */
+  throttling?: { rateLimit: number; burstLimit: number };
+  retainData: boolean;
+}
+
+/**
+ * The REST API, REGIONAL: CloudFront (the Cdn construct) is the edge, an edge-optimized API would put a
+ * second, unconfigurable CloudFront distribution behind ours.
+ *
+ * Access and execution logging to CloudWatch need the account-level API Gateway CloudWatch role. We create
+ * it (ApiGatewayAccount below) with a scoped inline policy instead of the managed one, and make the stage
+ * depend on it so the first deploy in a fresh account does not fail.
+ */
+export class Api extends Construct {
+  readonly api: RestApi;
+  readonly accessLogGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const throttling = props.throttling ?? { rateLimit: 100, burstLimit: 200 };
+
+    this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: removalPolicyFor(props.retainData),
+    });
+
+    this.api = new RestApi(this, 'RestApi', {
+      description: `serverless-infra items API (${Stack.of(this).stackName})`,
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      cloudWatchRole: false, // created below, scoped
+      deployOptions: {
+        stageName: API_STAGE,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields({
+          caller: true,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: true,
+        }),
+        // Errors only, never request/response bodies (dataTraceEnabled would log them in full).
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: throttling.rateLimit,
+        throttlingBurstLimit: throttling.burstLimit,
+      },
+      defaultCorsPreflightOptions: {
+        allowOrigins: [CORS.allowOrigin],
+        allowMethods: [...CORS.allowMethods],
+        allowHeaders: [...CORS.allowHeaders],
+        maxAge: Duration.seconds(CORS.maxAgeSeconds),
+      },
+    });
+
+    // RestApi adds an "Endpoint" output; the stack's outputs are a fixed contract (ApiUrl).
+    this.api.node.tryRemoveChild('Endpoint');
+
+    const integration = new LambdaIntegration(props.handler, { allowTestInvoke: false });
+    for (const route of API_ROUTES) {
+      const resource = this.api.root.resourceForPath(route.path);
+      for (const method of route.methods) resource.addMethod(method, integration);
+    }
+
+    Validations.of(this.api).acknowledge(
+      {
+        id: 'AwsSolutions-APIG2',
+        reason:
+          'Lambda proxy integration: the handler parses every body with a schema and answers 4xx (DESIGN D6); ' +
+          'an API Gateway model would be a second, drifting copy of that schema.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason: 'WAF arrives with auth (issue 8); until then stage throttling limits abuse.',
+      },
+      {
+        id: 'AwsSolutions-APIG4',
+        reason: 'The items API is public by design until authorization lands (issue 8).',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason: 'The items API is public by design until authorization lands (issue 8).',
+      },
+    );
+
+    const account = new ApiGatewayAccount(this, 'Account', { retainRole: true });
+    this.api.deploymentStage.node.addDependency(account.account);
+  }
+
+  /** The URL of the stage (https://<id>.execute-api.<region>.amazonaws.com/v1/). */
+  get url(): string {
+    return this.api.url;
+  }
+}
+
+/**
+ * API Gateway's account-wide setting (one per account and region) naming the role it logs with. Shared by
+ * every REST API of the account in this region, so the role may write to any log group of the account in
+ * this region (allow-listed in iam-allow-list.ts); its actions are exactly those of the managed policy
+ * AmazonAPIGatewayPushToCloudWatchLogs. The role is retained: deleting it would break other APIs' logging.
+ */
+class ApiGatewayAccount extends Construct {
+  readonly account: CfnAccount;
+
+  constructor(scope: Construct, id: string, props: { retainRole: boolean }) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const role = new Role(this, 'CloudWatchRole', {
+      assumedBy: new ServicePrincipal('apigateway.amazonaws.com'),
+      description: 'API Gateway account setting: writes execution and access logs to CloudWatch Logs',
+      inlinePolicies: {
+        PushToCloudWatchLogs: new PolicyDocument({
+          statements: [
+            new PolicyStatement({
+              actions: [
+                'logs:CreateLogGroup',
+                'logs:CreateLogStream',
+                'logs:DescribeLogGroups',
+                'logs:DescribeLogStreams',
+                'logs:PutLogEvents',
+                'logs:GetLogEvents',
+                'logs:FilterLogEvents',
+              ],
+              resources: [
+                stack.formatArn({
+                  service: 'logs',
+                  resource: 'log-group',
+                  resourceName: '*',
+                  arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                }),
+              ],
+            }),
+          ],
+        }),
+      },
+    });
+    if (props.retainRole) role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.account = new CfnAccount(this, 'Resource', { cloudWatchRoleArn: role.roleArn });
+  }
+}

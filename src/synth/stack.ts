@@ -1,0 +1,139 @@
+import { Code } from 'aws-cdk-lib/aws-lambda';
+import { CfnCondition, CfnOutput, CfnParameter, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib/core';
+import type { Construct } from 'constructs';
+import type { ResolvedEnvironment } from '../config/schema.js';
+import { Api } from './constructs/api.js';
+import { Cdn } from './constructs/cdn.js';
+import { Compute, LIVE_ALIAS } from './constructs/compute.js';
+import { Data } from './constructs/data.js';
+import { Encryption } from './constructs/encryption.js';
+import { Notifications } from './constructs/notifications.js';
+import { Observability } from './constructs/observability.js';
+import { Release } from './constructs/release.js';
+import { Storage } from './constructs/storage.js';
+import { acknowledgeAllowListedWildcards } from './iam-allow-list.js';
+
+/** The Lambda code: a directory holding the bundle, and the handler inside it. */
+export interface HandlerCode {
+  directory: string;
+  handler: string;
+}
+
+export interface ServerlessStackProps extends StackProps {
+  environment: ResolvedEnvironment;
+  code: HandlerCode;
+}
+
+export const STACK_TAGS = { Project: 'ServerlessInfra', Owner: 'DevTeam' } as const;
+
+/** The parameter `deploy` fills with the version the alias `live` serves now (empty on the first deploy). */
+export const LIVE_ALIAS_VERSION_PARAMETER = 'LiveAliasVersion';
+
+export function stackTags(environment: ResolvedEnvironment): Record<string, string> {
+  return { ...STACK_TAGS, Environment: environment.name };
+}
+
+/** The whole serverless API of one environment. Construct ids are part of the logical ids: never rename. */
+export class ServerlessStack extends Stack {
+  readonly storage: Storage;
+  readonly data: Data;
+  readonly notifications: Notifications;
+  readonly compute: Compute;
+  readonly api: Api;
+  readonly cdn: Cdn;
+  readonly observability: Observability;
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: ServerlessStackProps) {
+    const env = props.environment;
+    const production = env.name === 'Production';
+    super(scope, id, {
+      ...props,
+      stackName: env.stackName,
+      description: `serverless-infra: items API (${env.name})`,
+      terminationProtection: production,
+      tags: stackTags(env),
+    });
+    // With explicitStackTags (pinned), stack tags stay on the stack: tag every taggable resource too.
+    for (const [key, value] of Object.entries(stackTags(env))) Tags.of(this).add(key, value);
+    const retainData = production;
+
+    const liveAliasVersion = new CfnParameter(this, LIVE_ALIAS_VERSION_PARAMETER, {
+      type: 'String',
+      default: '',
+      description:
+        'Version the alias live serves now; empty on the first deploy (set by serverless-infra deploy)',
+    });
+    const isFirstDeploy = new CfnCondition(this, 'IsFirstDeploy', {
+      expression: Fn.conditionEquals(liveAliasVersion.valueAsString, ''),
+    });
+
+    const encryption = new Encryption(this, 'Encryption', { retainData });
+    this.storage = new Storage(this, 'Storage', {
+      resourceId: env.resourceId,
+      key: encryption.key,
+      retainData,
+    });
+    this.data = new Data(this, 'Data', { retainData });
+    this.notifications = new Notifications(this, 'Notifications', { email: env.email, key: encryption.key });
+    this.compute = new Compute(this, 'Compute', {
+      // Only the bundle: dist/runtime also holds tsc output (contract.js) that the function must not carry.
+      code: Code.fromAsset(props.code.directory, { exclude: ['**', '!index.mjs'] }),
+      handler: props.code.handler,
+      environmentName: env.name,
+      key: encryption.key,
+      table: this.data.table,
+      statusIndexArn: this.data.statusIndexArn,
+      bucket: this.storage.bucket,
+      topic: this.notifications.topic,
+      reservedConcurrency: env.reservedConcurrency,
+      liveVersion: { parameter: liveAliasVersion, isFirstDeploy },
+      retainData,
+    });
+    this.api = new Api(this, 'Api', { handler: this.compute.alias, retainData });
+    this.cdn = new Cdn(this, 'Cdn', {
+      api: this.api.api,
+      logsBucket: this.storage.logsBucket,
+      geoAllowList: env.geoAllowList,
+    });
+    this.observability = new Observability(this, 'Observability', {
+      alias: this.compute.alias,
+      api: this.api.api,
+      topic: this.notifications.topic,
+    });
+    this.release = new Release(this, 'Release', {
+      alias: this.compute.alias,
+      releaseConfig: env.releaseStrategy,
+      alarms: [this.observability.aliasErrors, this.observability.api5xx],
+    });
+
+    this.addOutputs();
+    // After every construct (and any extension, e.g. auth/WAF) has added its statements.
+    this.node.addValidation({
+      validate: () => {
+        acknowledgeAllowListedWildcards(this);
+        return [];
+      },
+    });
+  }
+
+  /** The stack's interface to deploy/release (CONTRACT.md): keys are fixed. */
+  private addOutputs(): void {
+    const outputs: Record<string, string> = {
+      ApiUrl: this.api.url,
+      CloudFrontUrl: this.cdn.url,
+      DistributionId: this.cdn.distribution.distributionId,
+      TableName: this.data.table.tableName,
+      BucketName: this.storage.bucket.bucketName,
+      LogsBucketName: this.storage.logsBucket.bucketName,
+      TopicArn: this.notifications.topic.topicArn,
+      FunctionName: this.compute.function.functionName,
+      AliasName: LIVE_ALIAS,
+      AliasArn: this.compute.alias.functionArn,
+      NewVersion: this.compute.function.currentVersion.version,
+      CodeDeployApplication: this.release.application.applicationName,
+      CodeDeployDeploymentGroup: this.release.deploymentGroup.deploymentGroupName,
+    };
+    for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
+  }
+}
