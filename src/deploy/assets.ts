@@ -23,14 +23,22 @@ export async function publishAssets(
   clients: AwsClients,
   account: string,
   onMessage: PublishListener = () => undefined,
+  skipFile?: string,
 ): Promise<PublishReport> {
   const report: PublishReport = { found: 0, uploaded: 0, bytesUploaded: 0 };
   if (manifests.length === 0) return report;
-  const { AssetManifest, AssetPublishing, EventType } = await import('@aws-cdk/cdk-assets-lib');
+  const { AssetManifest, AssetPublishing, DestinationPattern, EventType } = await import(
+    '@aws-cdk/cdk-assets-lib'
+  );
   const s3 = await clients.s3();
   const aws = assetsAws(s3, clients.region, account, report);
   for (const file of manifests) {
-    const manifest = AssetManifest.fromFile(file);
+    const all = AssetManifest.fromFile(file);
+    const wanted = all.entries
+      .filter((e) => !(skipFile && (e.genericSource as { path?: string }).path === skipFile))
+      .map((e) => new DestinationPattern(e.id.assetId, e.id.destinationId));
+    if (wanted.length === 0) continue;
+    const manifest = all.select(wanted);
     const publishing = new AssetPublishing(manifest, {
       aws,
       publishInParallel: true,

@@ -192,6 +192,7 @@ export function formatChangeRows(rows: ChangeRow[]): string[] {
   return rows.map((r) => {
     const why = r.replacementCauses.length > 0 ? `  (because of ${r.replacementCauses.join(', ')})` : '';
     const flag = r.destructive ? '  ⚠ DATA LOSS' : '';
-    return `  ${SYMBOL[r.action]} ${r.action.padEnd(8)} ${r.logicalId.padEnd(width)}  ${r.type.padEnd(typeWidth)}${why}${flag}`;
+    const type = why || flag ? r.type.padEnd(typeWidth) : r.type;
+    return `  ${SYMBOL[r.action]} ${r.action.padEnd(8)} ${r.logicalId.padEnd(width)}  ${type}${why}${flag}`;
   });
 }

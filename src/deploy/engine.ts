@@ -165,7 +165,13 @@ async function runDeploy(
   if (source.assetManifests.length > 0 || body.length > TEMPLATE_BODY_LIMIT) {
     await ensureToolkit(ctx, options);
     const published = await ui.step('Publishing assets', (report) =>
-      publishAssets(source.assetManifests, clients, identity.account, (m) => report.event(m)),
+      publishAssets(
+        source.assetManifests,
+        clients,
+        identity.account,
+        (m) => report.event(m),
+        source.templateFile,
+      ),
     );
     result.assets = published;
     ui.info(

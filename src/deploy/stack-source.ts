@@ -14,11 +14,17 @@ export interface StackSource {
   terminationProtection: boolean;
   /** Paths of cdk-assets manifests (`*.assets.json`) whose file assets the template references. */
   assetManifests: string[];
+  /**
+   * The template's own file name in the assembly: the synthesizer lists it as an asset, but the engine
+   * sends small templates inline (and uploads large ones itself), so it is not published.
+   */
+  templateFile?: string | undefined;
 }
 
 /** The parts of aws-cdk-lib's CloudFormationStackArtifact the engine reads (type-only, no cdk import). */
 export interface StackArtifactLike {
   stackName: string;
+  templateFile: string;
   template: unknown;
   parameters: Record<string, string>;
   tags: Record<string, string>;
@@ -43,6 +49,7 @@ export function stackSourceFromSynth(result: SynthResultLike): StackSource {
     tags: { ...stack.tags },
     terminationProtection: stack.terminationProtection ?? false,
     assetManifests,
+    templateFile: stack.templateFile,
   };
 }
 
@@ -50,7 +57,7 @@ export function stackSourceFromSynth(result: SynthResultLike): StackSource {
 export const TEMPLATE_BODY_LIMIT = 51_200;
 
 export function templateBody(source: StackSource): string {
-  return JSON.stringify(source.template, undefined, 1);
+  return JSON.stringify(source.template);
 }
 
 export function templateHash(body: string): string {
