@@ -1,0 +1,766 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import type { Clock } from './clock.js';
+import { AwsError } from './errors.js';
+import type { Faults } from './faults.js';
+import type { LambdaService } from './lambda.js';
+import { epochSeconds, type Params } from './protocols.js';
+
+/**
+ * CodeDeploy for Lambda (awsJson1_1): applications and deployment groups (created by the fake
+ * CloudFormation), deployments that shift an alias's weights step by step on the fake clock following
+ * the predefined configs, alarms that stop them, and stop/auto-rollback creating a linked deployment.
+ */
+const MINUTE = 60_000;
+/** Time from CreateDeployment to the first traffic shift and between the end steps (fake ms). */
+const START_DELAY_MS = 1000;
+const ALARM_POLL_MS = 30_000;
+
+interface Step {
+  atMs: number;
+  weight: number;
+}
+
+export const PREDEFINED_CONFIGS: Record<string, Step[]> = {
+  'CodeDeployDefault.LambdaAllAtOnce': [{ atMs: 0, weight: 1 }],
+  ...Object.fromEntries(
+    [5, 10, 15, 30].map((minutes) => [
+      `CodeDeployDefault.LambdaCanary10Percent${minutes}Minutes`,
+      [
+        { atMs: 0, weight: 0.1 },
+        { atMs: minutes * MINUTE, weight: 1 },
+      ],
+    ]),
+  ),
+  ...Object.fromEntries(
+    [1, 2, 3, 10].map((minutes) => [
+      `CodeDeployDefault.LambdaLinear10PercentEvery${minutes}Minute${minutes === 1 ? '' : 's'}`,
+      Array.from({ length: 10 }, (_, index) => ({
+        atMs: index * minutes * MINUTE,
+        weight: (index + 1) / 10,
+      })),
+    ]),
+  ),
+};
+
+type Status = 'Created' | 'Queued' | 'InProgress' | 'Baking' | 'Succeeded' | 'Failed' | 'Stopped' | 'Ready';
+const ACTIVE: Status[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+
+interface LifecycleEvent {
+  lifecycleEventName: 'BeforeAllowTraffic' | 'AllowTraffic' | 'AfterAllowTraffic';
+  status: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped';
+  startTime?: number;
+  endTime?: number;
+}
+
+interface Deployment {
+  id: string;
+  applicationName: string;
+  deploymentGroupName: string;
+  deploymentConfigName: string;
+  status: Status;
+  description?: string;
+  creator: 'user' | 'codeDeployRollback' | 'CloudFormation';
+  createTime: number;
+  startTime?: number;
+  completeTime?: number;
+  revision: Params;
+  errorInformation?: { code: string; message: string };
+  rollbackInfo?: {
+    rollbackDeploymentId?: string;
+    rollbackTriggeringDeploymentId?: string;
+    rollbackMessage?: string;
+  };
+  autoRollbackConfiguration: { enabled: boolean; events: string[] };
+  functionName: string;
+  alias: string;
+  currentVersion: string;
+  targetVersion: string;
+  /** What the alias served when the deployment began: a rollback returns all traffic to it. */
+  servedBefore?: string;
+  weight: number;
+  targetStatus: LifecycleEvent['status'];
+  targetUpdatedAt: number;
+  lifecycleEvents: LifecycleEvent[];
+}
+
+interface Application {
+  applicationId: string;
+  applicationName: string;
+  createTime: number;
+  computePlatform: string;
+}
+
+export interface DeploymentGroupInput {
+  applicationName: string;
+  deploymentGroupName: string;
+  deploymentConfigName?: string;
+  serviceRoleArn?: string;
+  alarms?: string[];
+  alarmsEnabled?: boolean;
+  ignorePollAlarmFailure?: boolean;
+  autoRollback?: { enabled: boolean; events: string[] };
+}
+
+interface DeploymentGroup {
+  deploymentGroupId: string;
+  input: DeploymentGroupInput;
+  lastSuccessfulDeployment?: string;
+  lastAttemptedDeployment?: string;
+}
+
+export class CodeDeployService {
+  #applications = new Map<string, Application>();
+  #groups = new Map<string, DeploymentGroup>();
+  #deployments = new Map<string, Deployment>();
+  #cloudwatch: CloudWatchClient;
+
+  constructor(
+    private readonly deps: {
+      clock: Clock;
+      faults: Faults;
+      lambda: LambdaService;
+      region: string;
+      accountId: string;
+      motoEndpoint: string;
+    },
+  ) {
+    this.#cloudwatch = new CloudWatchClient({
+      endpoint: deps.motoEndpoint,
+      region: deps.region,
+      credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' },
+      maxAttempts: 3,
+    });
+  }
+
+  reset(): void {
+    this.#applications.clear();
+    this.#groups.clear();
+    this.#deployments.clear();
+  }
+
+  // --- state operations used by the fake CloudFormation ---
+
+  putApplication(name: string, computePlatform = 'Lambda'): void {
+    if (!this.#applications.has(name)) {
+      this.#applications.set(name, {
+        applicationId: randomUUID(),
+        applicationName: name,
+        createTime: this.deps.clock.now(),
+        computePlatform,
+      });
+    }
+  }
+
+  deleteApplication(name: string): void {
+    this.#applications.delete(name);
+    for (const key of [...this.#groups.keys()]) if (key.startsWith(`${name}/`)) this.#groups.delete(key);
+  }
+
+  putDeploymentGroup(input: DeploymentGroupInput): void {
+    this.#application(input.applicationName);
+    const key = `${input.applicationName}/${input.deploymentGroupName}`;
+    const existing = this.#groups.get(key);
+    this.#groups.set(key, {
+      ...existing,
+      deploymentGroupId: existing?.deploymentGroupId ?? randomUUID(),
+      input,
+    });
+  }
+
+  deleteDeploymentGroup(applicationName: string, name: string): void {
+    this.#groups.delete(`${applicationName}/${name}`);
+  }
+
+  /** Deployments in flight (for tests and for "make the group busy"). */
+  activeDeployments(): string[] {
+    return [...this.#deployments.values()].filter((d) => ACTIVE.includes(d.status)).map((d) => d.id);
+  }
+
+  // --- awsJson1_1 API ---
+
+  async call(operation: string, params: Params): Promise<Params> {
+    switch (operation) {
+      case 'GetApplication':
+        return { application: this.#applicationInfo(this.#application(params.applicationName)) };
+      case 'ListApplications':
+        return { applications: [...this.#applications.keys()] };
+      case 'BatchGetApplications':
+        return {
+          applicationsInfo: (params.applicationNames ?? []).map((n: string) =>
+            this.#applicationInfo(this.#application(n)),
+          ),
+        };
+      case 'GetDeploymentGroup':
+        return {
+          deploymentGroupInfo: this.#groupInfo(
+            this.#group(params.applicationName, params.deploymentGroupName),
+          ),
+        };
+      case 'ListDeploymentGroups':
+        this.#application(params.applicationName);
+        return {
+          applicationName: params.applicationName,
+          deploymentGroups: [...this.#groups.values()]
+            .filter((g) => g.input.applicationName === params.applicationName)
+            .map((g) => g.input.deploymentGroupName),
+        };
+      case 'GetDeploymentConfig':
+        return { deploymentConfigInfo: this.#configInfo(params.deploymentConfigName) };
+      case 'CreateDeployment':
+        return { deploymentId: this.#createDeployment(params) };
+      case 'GetDeployment':
+        return { deploymentInfo: this.#deploymentInfo(this.#deployment(params.deploymentId)) };
+      case 'BatchGetDeployments':
+        return {
+          deploymentsInfo: (params.deploymentIds ?? [])
+            .map((id: string) => this.#deployments.get(id))
+            .filter(Boolean)
+            .map((d: Deployment) => this.#deploymentInfo(d)),
+        };
+      case 'ListDeployments':
+        return this.#listDeployments(params);
+      case 'StopDeployment':
+        return this.#stopDeployment(params.deploymentId, params.autoRollbackEnabled);
+      case 'ListDeploymentTargets': {
+        const deployment = this.#deployment(params.deploymentId);
+        return { targetIds: [targetId(deployment)] };
+      }
+      case 'GetDeploymentTarget': {
+        const deployment = this.#deployment(params.deploymentId);
+        if (params.targetId !== targetId(deployment)) {
+          throw new AwsError(
+            'DeploymentTargetDoesNotExistException',
+            `The target ID ${params.targetId} does not exist`,
+          );
+        }
+        return { deploymentTarget: this.#target(deployment) };
+      }
+      case 'BatchGetDeploymentTargets': {
+        const deployment = this.#deployment(params.deploymentId);
+        return {
+          deploymentTargets: (params.targetIds ?? [])
+            .filter((id: string) => id === targetId(deployment))
+            .map(() => this.#target(deployment)),
+        };
+      }
+      default:
+        throw new AwsError(
+          'UnknownOperationException',
+          `The fake does not implement CodeDeploy ${operation}`,
+        );
+    }
+  }
+
+  #application(name: string | undefined): Application {
+    if (!name)
+      throw new AwsError(
+        'ApplicationNameRequiredException',
+        'The minimum number of required application names was not specified.',
+      );
+    const app = this.#applications.get(name);
+    if (!app)
+      throw new AwsError('ApplicationDoesNotExistException', `No application found for name: ${name}`);
+    return app;
+  }
+
+  #group(applicationName: string, name: string | undefined): DeploymentGroup {
+    this.#application(applicationName);
+    if (!name)
+      throw new AwsError(
+        'DeploymentGroupNameRequiredException',
+        'The deployment group name was not specified.',
+      );
+    const group = this.#groups.get(`${applicationName}/${name}`);
+    if (!group)
+      throw new AwsError(
+        'DeploymentGroupDoesNotExistException',
+        `No Deployment Group found for name: ${name}`,
+      );
+    return group;
+  }
+
+  #deployment(id: string | undefined): Deployment {
+    if (!id)
+      throw new AwsError('DeploymentIdRequiredException', 'At least one deployment ID must be specified.');
+    if (!/^d-[A-Z0-9]{9}$/.test(id))
+      throw new AwsError(
+        'InvalidDeploymentIdException',
+        `Specified DeploymentId is not in the valid format: ${id}`,
+      );
+    const deployment = this.#deployments.get(id);
+    if (!deployment)
+      throw new AwsError('DeploymentDoesNotExistException', `The deployment ${id} could not be found.`);
+    return deployment;
+  }
+
+  #applicationInfo(app: Application) {
+    return {
+      applicationId: app.applicationId,
+      applicationName: app.applicationName,
+      createTime: epochSeconds(app.createTime),
+      linkedToGitHub: false,
+      computePlatform: app.computePlatform,
+    };
+  }
+
+  #groupInfo(group: DeploymentGroup) {
+    const { input } = group;
+    const summary = (id: string | undefined) => {
+      const d = id ? this.#deployments.get(id) : undefined;
+      return d
+        ? {
+            deploymentId: d.id,
+            status: d.status,
+            endTime: d.completeTime ? epochSeconds(d.completeTime) : undefined,
+            createTime: epochSeconds(d.createTime),
+          }
+        : undefined;
+    };
+    return {
+      applicationName: input.applicationName,
+      deploymentGroupId: group.deploymentGroupId,
+      deploymentGroupName: input.deploymentGroupName,
+      deploymentConfigName: input.deploymentConfigName ?? 'CodeDeployDefault.LambdaAllAtOnce',
+      ec2TagFilters: [],
+      onPremisesInstanceTagFilters: [],
+      autoScalingGroups: [],
+      serviceRoleArn: input.serviceRoleArn ?? `arn:aws:iam::${this.deps.accountId}:role/codedeploy`,
+      triggerConfigurations: [],
+      alarmConfiguration: {
+        enabled: input.alarmsEnabled ?? (input.alarms?.length ?? 0) > 0,
+        ignorePollAlarmFailure: input.ignorePollAlarmFailure ?? false,
+        alarms: (input.alarms ?? []).map((name) => ({ name })),
+      },
+      autoRollbackConfiguration: input.autoRollback ?? { enabled: false, events: [] },
+      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      outdatedInstancesStrategy: 'UPDATE',
+      lastSuccessfulDeployment: summary(group.lastSuccessfulDeployment),
+      lastAttemptedDeployment: summary(group.lastAttemptedDeployment),
+      computePlatform: 'Lambda',
+      terminationHookEnabled: false,
+    };
+  }
+
+  #configInfo(name: string) {
+    const steps = PREDEFINED_CONFIGS[name];
+    if (!steps)
+      throw new AwsError(
+        'DeploymentConfigDoesNotExistException',
+        `No deployment configuration found for name: ${name}`,
+      );
+    const minutes = (steps[1]?.atMs ?? 0) / MINUTE;
+    const trafficRoutingConfig =
+      steps.length === 1
+        ? { type: 'AllAtOnce' }
+        : steps.length === 2
+          ? { type: 'TimeBasedCanary', timeBasedCanary: { canaryPercentage: 10, canaryInterval: minutes } }
+          : { type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 10, linearInterval: minutes } };
+    return {
+      deploymentConfigId: randomUUID(),
+      deploymentConfigName: name,
+      createTime: epochSeconds(0),
+      computePlatform: 'Lambda',
+      trafficRoutingConfig,
+    };
+  }
+
+  #createDeployment(params: Params): string {
+    const group = this.#group(params.applicationName, params.deploymentGroupName);
+    const configName =
+      params.deploymentConfigName ?? group.input.deploymentConfigName ?? 'CodeDeployDefault.LambdaAllAtOnce';
+    if (!PREDEFINED_CONFIGS[configName]) {
+      throw new AwsError(
+        'DeploymentConfigDoesNotExistException',
+        `No deployment configuration found for name: ${configName}`,
+      );
+    }
+    const active = this.#activeInGroup(group);
+    if (active) {
+      throw new AwsError(
+        'DeploymentLimitExceededException',
+        `The Deployment Group '${group.input.deploymentGroupName}' already has an active Deployment '${active.id}'`,
+      );
+    }
+    const revision = params.revision as Params | undefined;
+    if (!revision) throw new AwsError('RevisionRequiredException', 'The revision ID was not specified.');
+    const target = parseAppSpec(revision);
+    const rollback = params.autoRollbackConfiguration ??
+      group.input.autoRollback ?? { enabled: false, events: [] };
+    return this.#start({
+      applicationName: group.input.applicationName,
+      deploymentGroupName: group.input.deploymentGroupName,
+      deploymentConfigName: configName,
+      description: params.description,
+      creator: 'user',
+      revision,
+      autoRollbackConfiguration: rollback,
+      ...target,
+    });
+  }
+
+  #start(
+    input: Pick<
+      Deployment,
+      | 'applicationName'
+      | 'deploymentGroupName'
+      | 'deploymentConfigName'
+      | 'description'
+      | 'creator'
+      | 'revision'
+      | 'autoRollbackConfiguration'
+      | 'functionName'
+      | 'alias'
+      | 'currentVersion'
+      | 'targetVersion'
+    > & { rollbackInfo?: Deployment['rollbackInfo'] },
+  ): string {
+    const { clock } = this.deps;
+    const id = `d-${randomBytes(16)
+      .toString('hex')
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '')
+      .slice(0, 9)}`;
+    const deployment: Deployment = {
+      ...input,
+      id,
+      status: 'Created',
+      createTime: clock.now(),
+      weight: 0,
+      targetStatus: 'Pending',
+      targetUpdatedAt: clock.now(),
+      lifecycleEvents: [
+        { lifecycleEventName: 'BeforeAllowTraffic', status: 'Pending' },
+        { lifecycleEventName: 'AllowTraffic', status: 'Pending' },
+        { lifecycleEventName: 'AfterAllowTraffic', status: 'Pending' },
+      ],
+    };
+    this.#deployments.set(id, deployment);
+    const group = this.#groups.get(`${input.applicationName}/${input.deploymentGroupName}`);
+    if (group) group.lastAttemptedDeployment = id;
+    clock.schedule(START_DELAY_MS, () => this.#begin(deployment));
+    return id;
+  }
+
+  #begin(deployment: Deployment): void {
+    if (deployment.status !== 'Created') return;
+    const { clock, lambda } = this.deps;
+    deployment.status = 'InProgress';
+    deployment.startTime = clock.now();
+    this.#setTarget(deployment, 'InProgress');
+    const [before, allow] = deployment.lifecycleEvents as [LifecycleEvent, LifecycleEvent, LifecycleEvent];
+    Object.assign(before, { status: 'Skipped', startTime: clock.now(), endTime: clock.now() });
+    deployment.servedBefore = this.#servedVersion(deployment);
+    const problem = this.#validateTarget(deployment);
+    if (problem) {
+      this.#finish(
+        deployment,
+        'Failed',
+        { code: 'INVALID_LAMBDA_CONFIGURATION', message: problem },
+        'DEPLOYMENT_FAILURE',
+      );
+      return;
+    }
+    Object.assign(allow, { status: 'InProgress', startTime: clock.now() });
+    const steps = PREDEFINED_CONFIGS[deployment.deploymentConfigName] as Step[];
+    for (const step of steps) {
+      clock.schedule(step.atMs, async () => {
+        if (deployment.status !== 'InProgress') return;
+        if (await this.#stopOnAlarm(deployment)) return;
+        deployment.weight = step.weight;
+        if (step.weight >= 1) {
+          lambda.putAlias(deployment.functionName, deployment.alias, {
+            FunctionVersion: deployment.targetVersion,
+            RoutingConfig: null,
+          });
+          this.#complete(deployment);
+        } else {
+          lambda.putAlias(deployment.functionName, deployment.alias, {
+            FunctionVersion: deployment.currentVersion,
+            RoutingConfig: { AdditionalVersionWeights: { [deployment.targetVersion]: step.weight } },
+          });
+        }
+      });
+    }
+    this.#pollAlarms(deployment);
+  }
+
+  #pollAlarms(deployment: Deployment): void {
+    this.deps.clock.schedule(ALARM_POLL_MS, async () => {
+      if (deployment.status !== 'InProgress') return;
+      if (!(await this.#stopOnAlarm(deployment))) this.#pollAlarms(deployment);
+    });
+  }
+
+  #complete(deployment: Deployment): void {
+    const { clock } = this.deps;
+    const [, allow, after] = deployment.lifecycleEvents as [LifecycleEvent, LifecycleEvent, LifecycleEvent];
+    Object.assign(allow, { status: 'Succeeded', endTime: clock.now() });
+    Object.assign(after, { status: 'Skipped', startTime: clock.now(), endTime: clock.now() });
+    this.#finish(deployment, 'Succeeded');
+  }
+
+  #servedVersion(deployment: Deployment): string | undefined {
+    try {
+      return this.deps.lambda.getAlias(deployment.functionName, deployment.alias).FunctionVersion;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #validateTarget(deployment: Deployment): string | undefined {
+    const { lambda } = this.deps;
+    const { functionName, alias, currentVersion, targetVersion } = deployment;
+    if (!lambda.hasFunction(functionName)) return `The Lambda function ${functionName} does not exist.`;
+    let served: string;
+    try {
+      served = lambda.getAlias(functionName, alias).FunctionVersion;
+    } catch {
+      return `The alias ${alias} of the Lambda function ${functionName} does not exist.`;
+    }
+    if (deployment.creator !== 'codeDeployRollback' && served !== currentVersion) {
+      return `The current version ${currentVersion} in the AppSpec does not match the version ${served} that the alias ${alias} of ${functionName} serves.`;
+    }
+    if (!lambda.hasVersion(functionName, targetVersion)) {
+      return `The target version ${targetVersion} of the Lambda function ${functionName} does not exist.`;
+    }
+    return undefined;
+  }
+
+  async #stopOnAlarm(deployment: Deployment): Promise<boolean> {
+    const group = this.#groups.get(`${deployment.applicationName}/${deployment.deploymentGroupName}`);
+    const alarms = group?.input.alarms ?? [];
+    if (!group || alarms.length === 0 || group.input.alarmsEnabled === false) return false;
+    const firing = await this.#firingAlarms(alarms, group.input.ignorePollAlarmFailure ?? false);
+    if (firing.length === 0) return false;
+    const [, allow] = deployment.lifecycleEvents as [LifecycleEvent, LifecycleEvent];
+    Object.assign(allow, { status: 'Failed', endTime: this.deps.clock.now() });
+    this.#finish(
+      deployment,
+      'Stopped',
+      {
+        code: 'ALARM_ACTIVE',
+        message: `One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms: <${firing.join(', ')}>`,
+      },
+      'DEPLOYMENT_STOP_ON_ALARM',
+    );
+    return true;
+  }
+
+  /** Alarm states: an injected state wins; otherwise moto CloudWatch's (alarms the stack created there). */
+  async #firingAlarms(names: string[], ignoreFailure: boolean): Promise<string[]> {
+    const { faults } = this.deps;
+    const unknown = names.filter((name) => faults.alarmState(name) === undefined);
+    const states = new Map(names.map((name) => [name, faults.alarmState(name)]));
+    if (unknown.length > 0) {
+      try {
+        const answer = await this.#cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: unknown }));
+        for (const alarm of answer.MetricAlarms ?? [])
+          states.set(alarm.AlarmName as string, alarm.StateValue as 'ALARM');
+      } catch {
+        if (!ignoreFailure) return [];
+      }
+    }
+    return names.filter((name) => states.get(name) === 'ALARM');
+  }
+
+  #finish(
+    deployment: Deployment,
+    status: Status,
+    error?: Deployment['errorInformation'],
+    rollbackEvent?: string,
+  ): void {
+    const { clock } = this.deps;
+    deployment.status = status;
+    deployment.completeTime = clock.now();
+    if (error) deployment.errorInformation = error;
+    this.#setTarget(deployment, status === 'Succeeded' ? 'Succeeded' : 'Failed');
+    for (const event of deployment.lifecycleEvents) {
+      if (event.status === 'Pending') event.status = status === 'Succeeded' ? 'Skipped' : 'Skipped';
+      if (event.status === 'InProgress') Object.assign(event, { status: 'Failed', endTime: clock.now() });
+    }
+    const group = this.#groups.get(`${deployment.applicationName}/${deployment.deploymentGroupName}`);
+    if (group && status === 'Succeeded') group.lastSuccessfulDeployment = deployment.id;
+    const rollback = deployment.autoRollbackConfiguration;
+    if (rollbackEvent && rollback.enabled && rollback.events.includes(rollbackEvent))
+      this.#rollBack(deployment);
+  }
+
+  #rollBack(deployment: Deployment): void {
+    const rollbackId = this.#start({
+      applicationName: deployment.applicationName,
+      deploymentGroupName: deployment.deploymentGroupName,
+      deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
+      creator: 'codeDeployRollback',
+      revision: deployment.revision,
+      autoRollbackConfiguration: { enabled: false, events: [] },
+      functionName: deployment.functionName,
+      alias: deployment.alias,
+      // Back to what the alias served before: all traffic on the original version.
+      currentVersion: deployment.targetVersion,
+      targetVersion: deployment.servedBefore ?? deployment.currentVersion,
+      rollbackInfo: {
+        rollbackTriggeringDeploymentId: deployment.id,
+        rollbackMessage: `Deployment ${deployment.id} was rolled back`,
+      },
+    });
+    deployment.rollbackInfo = {
+      rollbackDeploymentId: rollbackId,
+      rollbackMessage: `Deployment ${deployment.id} was rolled back by deployment ${rollbackId}`,
+    };
+  }
+
+  #stopDeployment(id: string, autoRollbackEnabled: boolean | undefined): Params {
+    const deployment = this.#deployment(id);
+    if (!ACTIVE.includes(deployment.status)) {
+      throw new AwsError('DeploymentAlreadyCompletedException', `Deployment ${id} has already completed.`);
+    }
+    const rollback = autoRollbackEnabled ?? deployment.autoRollbackConfiguration.enabled;
+    if (rollback)
+      deployment.autoRollbackConfiguration = { enabled: true, events: ['DEPLOYMENT_STOP_ON_REQUEST'] };
+    else deployment.autoRollbackConfiguration = { ...deployment.autoRollbackConfiguration, enabled: false };
+    this.#finish(
+      deployment,
+      'Stopped',
+      { code: 'MANUAL_STOP', message: 'The deployment was stopped by the user.' },
+      'DEPLOYMENT_STOP_ON_REQUEST',
+    );
+    return rollback
+      ? { status: 'Pending', statusMessage: 'Stopping deployment; a rollback deployment was created.' }
+      : { status: 'Succeeded', statusMessage: 'The deployment was stopped.' };
+  }
+
+  #activeInGroup(group: DeploymentGroup): Deployment | undefined {
+    return [...this.#deployments.values()].find(
+      (d) =>
+        d.applicationName === group.input.applicationName &&
+        d.deploymentGroupName === group.input.deploymentGroupName &&
+        ACTIVE.includes(d.status),
+    );
+  }
+
+  #listDeployments(params: Params): Params {
+    if (params.deploymentGroupName && !params.applicationName) {
+      throw new AwsError(
+        'ApplicationNameRequiredException',
+        'The minimum number of required application names was not specified.',
+      );
+    }
+    if (params.applicationName) this.#group(params.applicationName, params.deploymentGroupName);
+    const statuses: string[] = params.includeOnlyStatuses ?? [];
+    const range = params.createTimeRange as { start?: number; end?: number } | undefined;
+    const all = [...this.#deployments.values()]
+      .filter((d) => !params.applicationName || d.applicationName === params.applicationName)
+      .filter((d) => !params.deploymentGroupName || d.deploymentGroupName === params.deploymentGroupName)
+      .filter((d) => statuses.length === 0 || statuses.includes(d.status))
+      .filter((d) => !range?.start || epochSeconds(d.createTime) >= range.start)
+      .filter((d) => !range?.end || epochSeconds(d.createTime) <= range.end)
+      .reverse()
+      .map((d) => d.id);
+    const start = Number(params.nextToken ?? 0) || 0;
+    const page = all.slice(start, start + 100);
+    return { deployments: page, ...(start + 100 < all.length ? { nextToken: String(start + 100) } : {}) };
+  }
+
+  #setTarget(deployment: Deployment, status: LifecycleEvent['status']): void {
+    deployment.targetStatus = status;
+    deployment.targetUpdatedAt = this.deps.clock.now();
+  }
+
+  #deploymentInfo(d: Deployment) {
+    const count = (status: string) => (d.targetStatus === status ? 1 : 0);
+    return {
+      applicationName: d.applicationName,
+      deploymentGroupName: d.deploymentGroupName,
+      deploymentConfigName: d.deploymentConfigName,
+      deploymentId: d.id,
+      revision: d.revision,
+      status: d.status,
+      ...(d.errorInformation ? { errorInformation: d.errorInformation } : {}),
+      createTime: epochSeconds(d.createTime),
+      ...(d.startTime ? { startTime: epochSeconds(d.startTime) } : {}),
+      ...(d.completeTime ? { completeTime: epochSeconds(d.completeTime) } : {}),
+      deploymentOverview: {
+        Pending: count('Pending'),
+        InProgress: count('InProgress'),
+        Succeeded: count('Succeeded'),
+        Failed: count('Failed'),
+        Skipped: count('Skipped'),
+        Ready: 0,
+      },
+      ...(d.description ? { description: d.description } : {}),
+      creator: d.creator,
+      ignoreApplicationStopFailures: false,
+      autoRollbackConfiguration: d.autoRollbackConfiguration,
+      updateOutdatedInstancesOnly: false,
+      ...(d.rollbackInfo ? { rollbackInfo: d.rollbackInfo } : {}),
+      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      instanceTerminationWaitTimeStarted: false,
+      fileExistsBehavior: 'DISALLOW',
+      deploymentStatusMessages: [],
+      computePlatform: 'Lambda',
+    };
+  }
+
+  #target(d: Deployment) {
+    const aliasArn = `${this.deps.lambda.functionArn(d.functionName)}:${d.alias}`;
+    return {
+      deploymentTargetType: 'LambdaTarget',
+      lambdaTarget: {
+        deploymentId: d.id,
+        targetId: targetId(d),
+        targetArn: aliasArn,
+        status: d.targetStatus,
+        lastUpdatedAt: epochSeconds(d.targetUpdatedAt),
+        lifecycleEvents: d.lifecycleEvents.map((event) => ({
+          lifecycleEventName: event.lifecycleEventName,
+          ...(event.startTime !== undefined ? { startTime: epochSeconds(event.startTime) } : {}),
+          ...(event.endTime !== undefined ? { endTime: epochSeconds(event.endTime) } : {}),
+          status: event.status,
+        })),
+        lambdaFunctionInfo: {
+          functionName: d.functionName,
+          functionAlias: d.alias,
+          currentVersion: d.currentVersion,
+          targetVersion: d.targetVersion,
+          targetVersionWeight: d.weight,
+        },
+      },
+    };
+  }
+}
+
+const targetId = (d: Deployment) => `${d.functionName}:${d.alias}`;
+
+/** The Lambda AppSpec (JSON content): one AWS::Lambda::Function resource with Name/Alias/Current/TargetVersion. */
+function parseAppSpec(
+  revision: Params,
+): Pick<Deployment, 'functionName' | 'alias' | 'currentVersion' | 'targetVersion'> {
+  const invalid = (why: string) =>
+    new AwsError('InvalidRevisionException', `The AppSpec content is invalid: ${why}`);
+  if (revision.revisionType !== 'AppSpecContent' && revision.revisionType !== 'String') {
+    throw invalid('a Lambda deployment needs revisionType AppSpecContent');
+  }
+  const content = revision.appSpecContent?.content ?? revision.string?.content;
+  let spec: Params;
+  try {
+    spec = JSON.parse(content);
+  } catch {
+    throw invalid('the content is not JSON (the fake does not read YAML AppSpecs)');
+  }
+  const resources = spec.Resources ?? spec.resources;
+  const entry = Array.isArray(resources) ? Object.values(resources[0] ?? {})[0] : undefined;
+  const properties = (entry as Params | undefined)?.Properties ?? (entry as Params | undefined)?.properties;
+  if (!properties || ((entry as Params).Type ?? (entry as Params).type) !== 'AWS::Lambda::Function') {
+    throw invalid('Resources must hold one AWS::Lambda::Function');
+  }
+  for (const key of ['Name', 'Alias', 'CurrentVersion', 'TargetVersion']) {
+    if (properties[key] === undefined || properties[key] === '') throw invalid(`missing Properties.${key}`);
+  }
+  return {
+    functionName: String(properties.Name),
+    alias: String(properties.Alias),
+    currentVersion: String(properties.CurrentVersion),
+    targetVersion: String(properties.TargetVersion),
+  };
+}

@@ -1,0 +1,453 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Clock } from './clock.js';
+import { AwsError } from './errors.js';
+import { lambdaTimestamp, type Params } from './protocols.js';
+
+/**
+ * Lambda control plane (restJson1): functions, versions and aliases, as a deployed stack creates them
+ * and as CodeDeploy moves them. Versions are immutable snapshots; PublishVersion returns the latest
+ * version unchanged when neither code nor configuration changed since it, as AWS does.
+ */
+export interface FunctionConfig {
+  FunctionName: string;
+  FunctionArn: string;
+  Runtime?: string;
+  Role: string;
+  Handler?: string;
+  CodeSize: number;
+  Description: string;
+  Timeout: number;
+  MemorySize: number;
+  LastModified: string;
+  CodeSha256: string;
+  Version: string;
+  Environment?: { Variables: Record<string, string> };
+  TracingConfig: { Mode: string };
+  RevisionId: string;
+  State: string;
+  LastUpdateStatus: string;
+  PackageType: string;
+  Architectures: string[];
+  EphemeralStorage: { Size: number };
+}
+
+export interface Alias {
+  AliasArn: string;
+  Name: string;
+  FunctionVersion: string;
+  Description: string;
+  RoutingConfig?: { AdditionalVersionWeights: Record<string, number> };
+  RevisionId: string;
+}
+
+interface LambdaFunction {
+  latest: FunctionConfig;
+  versions: FunctionConfig[];
+  aliases: Map<string, Alias>;
+  reservedConcurrency?: number;
+  tags: Record<string, string>;
+}
+
+export interface FunctionInput {
+  FunctionName: string;
+  Role?: string;
+  Runtime?: string;
+  Handler?: string;
+  Description?: string;
+  Timeout?: number;
+  MemorySize?: number;
+  Environment?: { Variables?: Record<string, string> };
+  TracingConfig?: { Mode?: string };
+  Architectures?: string[];
+  code: { sha256: string; size: number };
+  ReservedConcurrentExecutions?: number;
+  Tags?: Record<string, string>;
+}
+
+/** The configuration that makes a version different from another (what PublishVersion compares). */
+const fingerprint = (config: FunctionConfig) =>
+  JSON.stringify([
+    config.CodeSha256,
+    config.Runtime,
+    config.Handler,
+    config.Role,
+    config.Timeout,
+    config.MemorySize,
+    config.Environment,
+    config.TracingConfig,
+    config.Architectures,
+  ]);
+
+export class LambdaService {
+  #functions = new Map<string, LambdaFunction>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly region: string,
+    private readonly accountId: string,
+  ) {}
+
+  reset(): void {
+    this.#functions.clear();
+  }
+
+  functionArn(name: string): string {
+    return `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`;
+  }
+
+  // --- state operations (used by the API below, CloudFormation and CodeDeploy) ---
+
+  putFunction(input: FunctionInput): FunctionConfig {
+    const existing = this.#functions.get(input.FunctionName);
+    const latest: FunctionConfig = {
+      FunctionName: input.FunctionName,
+      FunctionArn: this.functionArn(input.FunctionName),
+      Runtime: input.Runtime,
+      Role: input.Role ?? `arn:aws:iam::${this.accountId}:role/lambda-role`,
+      Handler: input.Handler,
+      CodeSize: input.code.size,
+      Description: input.Description ?? '',
+      Timeout: Number(input.Timeout ?? 3),
+      MemorySize: Number(input.MemorySize ?? 128),
+      LastModified: lambdaTimestamp(this.clock.now()),
+      CodeSha256: input.code.sha256,
+      Version: '$LATEST',
+      ...(input.Environment?.Variables
+        ? { Environment: { Variables: { ...input.Environment.Variables } } }
+        : {}),
+      TracingConfig: { Mode: input.TracingConfig?.Mode ?? 'PassThrough' },
+      RevisionId: randomUUID(),
+      State: 'Active',
+      LastUpdateStatus: 'Successful',
+      PackageType: 'Zip',
+      Architectures: input.Architectures ?? ['x86_64'],
+      EphemeralStorage: { Size: 512 },
+    };
+    if (existing) {
+      existing.latest = latest;
+      existing.reservedConcurrency = input.ReservedConcurrentExecutions;
+      existing.tags = input.Tags ?? existing.tags;
+    } else {
+      this.#functions.set(input.FunctionName, {
+        latest,
+        versions: [],
+        aliases: new Map(),
+        reservedConcurrency: input.ReservedConcurrentExecutions,
+        tags: input.Tags ?? {},
+      });
+    }
+    return latest;
+  }
+
+  deleteFunction(name: string): void {
+    this.#functions.delete(this.#name(name));
+  }
+
+  publishVersion(name: string, description?: string): FunctionConfig {
+    const fn = this.#function(name);
+    const last = fn.versions.at(-1);
+    if (last && fingerprint(last) === fingerprint(fn.latest)) return last;
+    const number = String(Number(last?.Version ?? 0) + 1);
+    const version: FunctionConfig = {
+      ...structuredClone(fn.latest),
+      Version: number,
+      FunctionArn: `${fn.latest.FunctionArn}:${number}`,
+      Description: description ?? fn.latest.Description,
+      RevisionId: randomUUID(),
+    };
+    fn.versions.push(version);
+    return version;
+  }
+
+  deleteVersion(name: string, version: string): void {
+    const fn = this.#functions.get(this.#name(name));
+    if (fn) fn.versions = fn.versions.filter((v) => v.Version !== version);
+  }
+
+  putAlias(
+    name: string,
+    alias: string,
+    update: { FunctionVersion?: string; Description?: string; RoutingConfig?: Alias['RoutingConfig'] | null },
+  ): Alias {
+    const fn = this.#function(name);
+    const current = fn.aliases.get(alias);
+    const version = update.FunctionVersion ?? current?.FunctionVersion;
+    if (!version) throw new AwsError('InvalidParameterValueException', 'FunctionVersion is required', 400);
+    this.#requireVersion(fn, version);
+    const weights = update.RoutingConfig === undefined ? current?.RoutingConfig : update.RoutingConfig;
+    for (const [extra, weight] of Object.entries(weights?.AdditionalVersionWeights ?? {})) {
+      this.#requireVersion(fn, extra);
+      if (extra === version) {
+        throw new AwsError(
+          'InvalidParameterValueException',
+          `Invalid function version ${extra}. Function version ${extra} is already included in routing configuration.`,
+        );
+      }
+      if (weight < 0 || weight > 1) throw new AwsError('InvalidParameterValueException', 'Invalid weight');
+    }
+    const next: Alias = {
+      AliasArn: `${fn.latest.FunctionArn}:${alias}`,
+      Name: alias,
+      FunctionVersion: version,
+      Description: update.Description ?? current?.Description ?? '',
+      ...(weights && Object.keys(weights.AdditionalVersionWeights).length > 0
+        ? { RoutingConfig: weights }
+        : {}),
+      RevisionId: randomUUID(),
+    };
+    fn.aliases.set(alias, next);
+    return next;
+  }
+
+  deleteAlias(name: string, alias: string): void {
+    this.#functions.get(this.#name(name))?.aliases.delete(alias);
+  }
+
+  getAlias(name: string, alias: string): Alias {
+    const fn = this.#function(name);
+    const found = fn.aliases.get(alias);
+    if (!found) throw this.#notFound(`Alias not found: ${fn.latest.FunctionArn}:${alias}`);
+    return found;
+  }
+
+  hasVersion(name: string, version: string): boolean {
+    const fn = this.#functions.get(this.#name(name));
+    return !!fn && (version === '$LATEST' || fn.versions.some((v) => v.Version === version));
+  }
+
+  hasFunction(name: string): boolean {
+    return this.#functions.has(this.#name(name));
+  }
+
+  // --- restJson1 API ---
+
+  async handle(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: Params,
+  ): Promise<{ status: number; body?: unknown; operation: string }> {
+    const route = (pattern: RegExp) => pattern.exec(path);
+    let m: RegExpExecArray | null;
+    if (method === 'GET' && route(/^\/2016-08-19\/account-settings\/?$/)) {
+      return { operation: 'GetAccountSettings', status: 200, body: this.#accountSettings() };
+    }
+    if ((m = route(/^\/2015-03-31\/functions\/?$/))) {
+      if (method === 'GET') {
+        const all = [...this.#functions.values()].map((f) => f.latest);
+        return { operation: 'ListFunctions', status: 200, body: paginate(all, query, 'Functions') };
+      }
+      if (method === 'POST')
+        return { operation: 'CreateFunction', status: 201, body: this.#createFunction(body) };
+    }
+    if ((m = route(/^\/2015-03-31\/functions\/([^/]+)\/versions\/?$/))) {
+      const name = decodeURIComponent(m[1] as string);
+      if (method === 'POST') {
+        const fn = this.#function(name);
+        if (body.CodeSha256 && body.CodeSha256 !== fn.latest.CodeSha256) {
+          throw new AwsError('InvalidParameterValueException', 'CodeSHA256 does not match', 400);
+        }
+        return {
+          operation: 'PublishVersion',
+          status: 201,
+          body: this.publishVersion(name, body.Description),
+        };
+      }
+      const fn = this.#function(name);
+      return {
+        operation: 'ListVersionsByFunction',
+        status: 200,
+        body: paginate([fn.latest, ...fn.versions], query, 'Versions'),
+      };
+    }
+    if ((m = route(/^\/2015-03-31\/functions\/([^/]+)\/aliases\/?$/))) {
+      const name = decodeURIComponent(m[1] as string);
+      const fn = this.#function(name);
+      if (method === 'POST') {
+        if (fn.aliases.has(body.Name)) {
+          throw new AwsError(
+            'ResourceConflictException',
+            `Alias already exists: ${fn.latest.FunctionArn}:${body.Name}`,
+            409,
+          );
+        }
+        return { operation: 'CreateAlias', status: 201, body: this.putAlias(name, body.Name, body) };
+      }
+      const version = query.get('FunctionVersion');
+      const aliases = [...fn.aliases.values()].filter((a) => !version || a.FunctionVersion === version);
+      return { operation: 'ListAliases', status: 200, body: paginate(aliases, query, 'Aliases') };
+    }
+    if ((m = route(/^\/2015-03-31\/functions\/([^/]+)\/aliases\/([^/]+)\/?$/))) {
+      const name = decodeURIComponent(m[1] as string);
+      const alias = decodeURIComponent(m[2] as string);
+      if (method === 'GET') return { operation: 'GetAlias', status: 200, body: this.getAlias(name, alias) };
+      if (method === 'PUT') {
+        const current = this.getAlias(name, alias);
+        if (body.RevisionId && body.RevisionId !== current.RevisionId) {
+          throw new AwsError(
+            'PreconditionFailedException',
+            'The Revision Id provided does not match the latest Revision Id. Call the GetAlias API to retrieve the latest Revision Id',
+            412,
+          );
+        }
+        return { operation: 'UpdateAlias', status: 200, body: this.putAlias(name, alias, body) };
+      }
+      if (method === 'DELETE') {
+        this.deleteAlias(name, alias);
+        return { operation: 'DeleteAlias', status: 204 };
+      }
+    }
+    if ((m = route(/^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/)) && method === 'GET') {
+      return {
+        operation: 'GetFunctionConfiguration',
+        status: 200,
+        body: this.#configuration(decodeURIComponent(m[1] as string), query.get('Qualifier')),
+      };
+    }
+    if ((m = route(/^\/2015-03-31\/functions\/([^/]+)\/code\/?$/)) && method === 'PUT') {
+      const name = decodeURIComponent(m[1] as string);
+      const fn = this.#function(name);
+      const updated = this.putFunction({
+        ...fn.latest,
+        Environment: fn.latest.Environment,
+        code: zipCode(body.ZipFile),
+        Tags: fn.tags,
+      });
+      if (body.Publish)
+        return { operation: 'UpdateFunctionCode', status: 200, body: this.publishVersion(name) };
+      return { operation: 'UpdateFunctionCode', status: 200, body: updated };
+    }
+    if ((m = route(/^\/2015-03-31\/functions\/([^/]+)\/?$/))) {
+      const name = decodeURIComponent(m[1] as string);
+      if (method === 'GET') {
+        const fn = this.#function(name);
+        const configuration = this.#configuration(name, query.get('Qualifier'));
+        return {
+          operation: 'GetFunction',
+          status: 200,
+          body: {
+            Configuration: configuration,
+            Code: {
+              RepositoryType: 'S3',
+              Location: `https://awslambda-${this.region}-tasks.s3.${this.region}.amazonaws.com/snapshots/${this.accountId}/${configuration.FunctionName}`,
+            },
+            Tags: fn.tags,
+            ...(fn.reservedConcurrency !== undefined
+              ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } }
+              : {}),
+          },
+        };
+      }
+      if (method === 'DELETE') {
+        this.#function(name);
+        this.deleteFunction(name);
+        return { operation: 'DeleteFunction', status: 204 };
+      }
+    }
+    throw new AwsError('UnknownOperationException', `The fake does not implement ${method} ${path}`, 404);
+  }
+
+  #createFunction(body: Params): FunctionConfig {
+    if (this.#functions.has(body.FunctionName)) {
+      throw new AwsError('ResourceConflictException', `Function already exist: ${body.FunctionName}`, 409);
+    }
+    const config = this.putFunction({
+      ...body,
+      FunctionName: body.FunctionName,
+      code: zipCode(body.Code?.ZipFile),
+    } as FunctionInput);
+    return body.Publish ? this.publishVersion(body.FunctionName) : config;
+  }
+
+  #configuration(name: string, qualifier: string | null): FunctionConfig {
+    const [base, inline] = splitQualifier(name);
+    const fn = this.#function(base);
+    const wanted = qualifier ?? inline;
+    if (!wanted || wanted === '$LATEST') return fn.latest;
+    const alias = fn.aliases.get(wanted);
+    const version = fn.versions.find((v) => v.Version === (alias?.FunctionVersion ?? wanted));
+    if (!version) throw this.#notFound(`Function not found: ${fn.latest.FunctionArn}:${wanted}`);
+    return version;
+  }
+
+  #accountSettings() {
+    const functions = [...this.#functions.values()];
+    const reserved = functions.reduce((sum, f) => sum + (f.reservedConcurrency ?? 0), 0);
+    return {
+      AccountLimit: {
+        TotalCodeSize: 80530636800,
+        CodeSizeUnzipped: 262144000,
+        CodeSizeZipped: 52428800,
+        ConcurrentExecutions: 1000,
+        UnreservedConcurrentExecutions: 1000 - reserved,
+      },
+      AccountUsage: {
+        TotalCodeSize: functions.reduce((sum, f) => sum + f.latest.CodeSize * (1 + f.versions.length), 0),
+        FunctionCount: functions.length,
+      },
+    };
+  }
+
+  #name(nameOrArn: string): string {
+    return splitQualifier(nameOrArn)[0];
+  }
+
+  #function(nameOrArn: string): LambdaFunction {
+    const fn = this.#functions.get(this.#name(nameOrArn));
+    if (!fn) throw this.#notFound(`Function not found: ${this.functionArn(this.#name(nameOrArn))}`);
+    return fn;
+  }
+
+  #requireVersion(fn: LambdaFunction, version: string): void {
+    if (version !== '$LATEST' && !fn.versions.some((v) => v.Version === version)) {
+      throw this.#notFound(`Function not found: ${fn.latest.FunctionArn}:${version}`);
+    }
+  }
+
+  #notFound(message: string): AwsError {
+    return new AwsError('ResourceNotFoundException', message, 404, 'Sender', { Type: 'User' });
+  }
+}
+
+/** `name`, `name:qualifier`, or an ARN with or without qualifier -> [name, qualifier]. */
+function splitQualifier(nameOrArn: string): [string, string | undefined] {
+  const parts = nameOrArn.split(':');
+  if (nameOrArn.startsWith('arn:')) return [parts[6] as string, parts[7]];
+  return [parts[0] as string, parts[1]];
+}
+
+function zipCode(zipBase64: string | undefined): { sha256: string; size: number } {
+  const bytes = Buffer.from(zipBase64 ?? '', 'base64');
+  return { sha256: createHash('sha256').update(bytes).digest('base64'), size: bytes.length };
+}
+
+/** Lambda's Marker/MaxItems pagination (the marker is opaque to clients; here an offset). */
+function paginate<T>(items: T[], query: URLSearchParams, key: string): Record<string, unknown> {
+  const start = Number(query.get('Marker') ?? 0) || 0;
+  const max = Math.min(Number(query.get('MaxItems') ?? 50) || 50, 10_000);
+  const page = items.slice(start, start + max);
+  const next = start + max < items.length ? String(start + max) : undefined;
+  return { [key]: page, ...(next ? { NextMarker: next } : {}) };
+}
+
+const OPERATIONS: [string, RegExp, string][] = [
+  ['GET', /^\/2016-08-19\/account-settings\/?$/, 'GetAccountSettings'],
+  ['GET', /^\/2015-03-31\/functions\/?$/, 'ListFunctions'],
+  ['POST', /^\/2015-03-31\/functions\/?$/, 'CreateFunction'],
+  ['POST', /^\/2015-03-31\/functions\/[^/]+\/versions\/?$/, 'PublishVersion'],
+  ['GET', /^\/2015-03-31\/functions\/[^/]+\/versions\/?$/, 'ListVersionsByFunction'],
+  ['POST', /^\/2015-03-31\/functions\/[^/]+\/aliases\/?$/, 'CreateAlias'],
+  ['GET', /^\/2015-03-31\/functions\/[^/]+\/aliases\/?$/, 'ListAliases'],
+  ['GET', /^\/2015-03-31\/functions\/[^/]+\/aliases\/[^/]+\/?$/, 'GetAlias'],
+  ['PUT', /^\/2015-03-31\/functions\/[^/]+\/aliases\/[^/]+\/?$/, 'UpdateAlias'],
+  ['DELETE', /^\/2015-03-31\/functions\/[^/]+\/aliases\/[^/]+\/?$/, 'DeleteAlias'],
+  ['GET', /^\/2015-03-31\/functions\/[^/]+\/configuration\/?$/, 'GetFunctionConfiguration'],
+  ['PUT', /^\/2015-03-31\/functions\/[^/]+\/code\/?$/, 'UpdateFunctionCode'],
+  ['GET', /^\/2015-03-31\/functions\/[^/]+\/?$/, 'GetFunction'],
+  ['DELETE', /^\/2015-03-31\/functions\/[^/]+\/?$/, 'DeleteFunction'],
+];
+
+/** The operation name of a Lambda REST request (for throttling faults and the response log). */
+export function lambdaOperation(method: string, path: string): string {
+  return OPERATIONS.find(([m, pattern]) => m === method && pattern.test(path))?.[2] ?? `${method} ${path}`;
+}
