@@ -14,6 +14,7 @@ const LABELS: Array<[string, string]> = [
   ['DistributionId', 'Distribution'],
   ['CodeDeployApplication', 'CodeDeploy app'],
   ['CodeDeployDeploymentGroup', 'Deployment group'],
+  ['AliasName', 'Alias name'],
 ];
 
 export function formatOutputs(outputs: Record<string, string>): string[] {
