@@ -1,4 +1,8 @@
-import { GetTemplateCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import {
+  GetTemplateCommand,
+  type Stack,
+  UpdateTerminationProtectionCommand,
+} from '@aws-sdk/client-cloudformation';
 import { explainAwsError } from '../aws/aws-errors.js';
 import type { AwsClients } from '../aws/clients.js';
 import { publishAssets, uploadTemplate } from './assets.js';
@@ -134,7 +138,7 @@ async function runDeploy(
     ? { ...source.parameters, [LIVE_ALIAS_PARAMETER]: live }
     : source.parameters;
   if (stack && settled && !options.force) {
-    const reasons = differences(source, parameters, stack, deployedTemplate);
+    const reasons = differences(source, parameters, aliasAsDeployed(stack, outputs), deployedTemplate);
     if (reasons.length === 0) {
       ui.info(`No changes: ${source.stackName} already runs this template, parameters, tags and code.`);
       return finish({
@@ -146,6 +150,16 @@ async function runDeploy(
       });
     }
     if (options.verbose) ui.info(`Changed since the last deploy: ${reasons.join(', ')}.`);
+    if (reasons.length === 1 && reasons[0] === 'termination protection') {
+      await setTerminationProtection(ctx, source);
+      return finish({
+        ...result,
+        outcome: 'deployed',
+        stackStatus: stack.StackStatus ?? null,
+        outputs,
+        versions: versionsOf(outputs, live),
+      });
+    }
   }
 
   // 2. Preflight: who we are, where, and whether now is a good time.
@@ -259,7 +273,12 @@ async function runDeploy(
   }
 
   // 6. Report.
-  const after = await describeStack(cfn, source.stackName);
+  let after = await describeStack(cfn, source.stackName);
+  // Change sets cannot carry termination protection: it is a separate call.
+  if ((after?.EnableTerminationProtection ?? false) !== source.terminationProtection) {
+    await setTerminationProtection(ctx, source);
+    after = after && { ...after, EnableTerminationProtection: source.terminationProtection };
+  }
   outputs = stackOutputs(after);
   const subscription = await subscriptionState(clients, outputs.TopicArn);
   const versions = versionsOf(outputs, live);
@@ -301,6 +320,33 @@ function reportSuccess(
   if (versions.published && versions.live && versions.published !== versions.live) {
     ui.info(`Next: \`serverless-infra shift\` moves traffic from ${versions.live} to ${versions.published}.`);
   }
+}
+
+/**
+ * The deployed parameters with LiveAliasVersion as the alias it selected: an empty value means "the
+ * version this deploy published" (DESIGN D5), so '' with the alias on NewVersion equals NewVersion.
+ */
+function aliasAsDeployed(stack: Stack, outputs: Record<string, string>): Stack {
+  return {
+    ...stack,
+    Parameters: stack.Parameters?.map((p) =>
+      p.ParameterKey === LIVE_ALIAS_PARAMETER && !p.ParameterValue
+        ? { ...p, ParameterValue: outputs.NewVersion ?? '' }
+        : p,
+    ),
+  };
+}
+
+async function setTerminationProtection(ctx: EngineContext, source: StackSource): Promise<void> {
+  await ctx.cfn.send(
+    new UpdateTerminationProtectionCommand({
+      StackName: source.stackName,
+      EnableTerminationProtection: source.terminationProtection,
+    }),
+  );
+  ctx.ui.info(
+    `Termination protection ${source.terminationProtection ? 'on' : 'off'} for ${source.stackName}.`,
+  );
 }
 
 async function currentTemplate(ctx: EngineContext, stackName: string): Promise<string | undefined> {

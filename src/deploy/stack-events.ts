@@ -4,7 +4,7 @@ import {
   DescribeStacksCommand,
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
-import { isInProgress } from './stack-state.js';
+import { isInProgress, isMissingStack } from './stack-state.js';
 
 /** One resource's progress, as shown in the live rows. */
 export interface ResourceProgress {
@@ -75,6 +75,7 @@ export class StackMonitor {
     const base = options.pollMs ?? 1000;
     const sleep = options.sleep ?? defaultSleep;
     let interval = base;
+    let quietPolls = 0;
     for (;;) {
       if (options.signal?.aborted) return this.result('interrupted', undefined);
       let fresh: StackEvent[] = [];
@@ -82,11 +83,23 @@ export class StackMonitor {
         fresh = await this.poll(options.stackName, options.since);
         interval = fresh.length > 0 ? base : Math.min(interval * 1.5, base * 8);
       } catch (error) {
+        // A deleted stack can no longer be read by name: the deletion is over.
+        if (isMissingStack(error)) return this.result('finished', 'DELETE_COMPLETE');
         if (!isThrottling(error)) throw error;
         interval = Math.min(interval * 2, base * 16);
       }
       for (const event of fresh) this.record(event, options);
       const stackEvent = [...fresh].reverse().find((e) => isStackEvent(e, options.stackName));
+      quietPolls = fresh.length > 0 ? 0 : quietPolls + 1;
+      // Every few quiet polls, ask the stack itself: an operation may end without a final event of ours
+      // (e.g. one started by someone else before we began watching).
+      if (quietPolls >= 4) {
+        quietPolls = 0;
+        const stack = await this.describe(options.stackName);
+        if (!isInProgress(stack?.StackStatus)) {
+          return this.result('finished', stack?.StackStatus, stack?.StackStatusReason);
+        }
+      }
       if (stackEvent && !isInProgress(stackEvent.ResourceStatus)) {
         // The stack's own event looks final: confirm with DescribeStacks (CREATE_FAILED, for one, is
         // followed by a rollback).

@@ -11,6 +11,7 @@ import {
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
+  UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CodeDeployClient, ListDeploymentsCommand } from '@aws-sdk/client-codedeploy';
 import { GetAccountSettingsCommand, GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -107,6 +108,15 @@ describe('no-op fast path', () => {
     expect(input?.ChangeSetType).toBe('UPDATE');
   });
 
+  it('counts an empty deployed LiveAliasVersion as the version that deploy published', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [deployedStack('CREATE_COMPLETE', '')] });
+    cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(source().template) });
+    lambda.on(GetAliasCommand).resolves({ FunctionVersion: '3' }); // NewVersion in the outputs
+    const result = await deployStack(source(), target, clients(), new RecordingUi(), fast);
+    expect(result.outcome).toBe('no-changes');
+    expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
+  });
+
   it('is skipped with --force, and when tags or termination protection differ', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [deployedStack()] });
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(source().template) });
@@ -114,8 +124,22 @@ describe('no-op fast path', () => {
     cfn
       .on(DescribeChangeSetCommand)
       .resolves({ Status: 'FAILED', StatusReason: 'No updates are to be performed.' });
-    await deployStack(source({ terminationProtection: true }), target, clients(), new RecordingUi(), fast);
+    await deployStack(source({ tags: { Project: 'Other' } }), target, clients(), new RecordingUi(), fast);
     expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(1);
+    cfn.resetHistory();
+    // Termination protection alone is not a change set matter: one UpdateTerminationProtection call.
+    const result = await deployStack(
+      source({ terminationProtection: true }),
+      target,
+      clients(),
+      new RecordingUi(),
+      fast,
+    );
+    expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
+    expect(
+      cfn.commandCalls(UpdateTerminationProtectionCommand)[0]?.args[0].input.EnableTerminationProtection,
+    ).toBe(true);
+    expect(result.outcome).toBe('deployed');
     cfn.resetHistory();
     await deployStack(source(), target, clients(), new RecordingUi(), { ...fast, force: true });
     expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(1);
