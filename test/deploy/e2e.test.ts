@@ -107,7 +107,7 @@ function shape(value: unknown): unknown {
       ]),
     );
   }
-  return typeof value;
+  return value === null ? 'null' : typeof value;
 }
 
 describe('deploy against the offline AWS', () => {
@@ -179,10 +179,6 @@ describe('deploy against the offline AWS', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/busy \(UPDATE_IN_PROGRESS\)/);
     expect(r.stderr).toMatch(/--no-wait/);
-    // Without --no-wait, deploy waits for the other operation to end, then finds nothing to do.
-    const waited = await run(dir, ['deploy', '--json']);
-    expect(waited.code, waited.stderr).toBe(0);
-    expect(json(waited).outcome).toBe('no-changes');
   });
 });
 
