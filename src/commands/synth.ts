@@ -4,7 +4,7 @@ import { BaseCommand } from '../base-command.js';
 import { loadProject, projectFilePath, resolveEnvironment } from '../config/project-file.js';
 import { isAwsRegion } from '../config/regions.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
-import { UsageError, UserError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { SynthSummary } from '../synth/summary.js';
 import { style } from '../ui/style.js';
 
@@ -37,7 +37,7 @@ size against CloudFormation's 51,200-byte inline limit, the assets, and warnings
     const env = resolveEnvironment(project, flags.environment);
     if (flags.region) env.region = regionOverride(flags.region);
 
-    const [{ synthesize }, { summarize }] = await Promise.all([
+    const [{ synthesize }, { assertNoConstructErrors, summarize }] = await Promise.all([
       import('../synth/index.js'),
       import('../synth/summary.js'),
     ]);
@@ -46,15 +46,7 @@ size against CloudFormation's 51,200-byte inline limit, the assets, and warnings
       validate: flags.validate,
       projectDir: path.dirname(file),
     });
-    const errors = result.messages.filter((m) => m.level === 'error');
-    if (errors.length > 0) {
-      throw new UserError(
-        `The stack has ${errors.length === 1 ? 'an error' : `${errors.length} errors`}:\n${errors
-          .map((e) => `  ${e.path}: ${e.message}`)
-          .join('\n')}`,
-        { suggestion: 'Fix the environment in serverless-infra.json, then synth again.' },
-      );
-    }
+    assertNoConstructErrors(result.messages);
     const summary = summarize(result);
     this.render(summary);
     return { environment: env.name, ...summary };

@@ -1,11 +1,14 @@
-import { App, CliCredentialsStackSynthesizer } from 'aws-cdk-lib/core';
+import type * as cdk from 'aws-cdk-lib/core';
 import type { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import type { ResolvedEnvironment } from '../config/schema.js';
 import { UserError } from '../errors.js';
+import { requireCdk } from './cdk-modules.js';
 import { FEATURE_FLAGS } from './feature-flags.js';
 import { prepareHandlerCode } from './handler-code.js';
 import type { SynthMessage, SynthOptions, SynthResult } from './index.js';
 import { type HandlerCode, ServerlessStack } from './stack.js';
+
+const { App, CliCredentialsStackSynthesizer } = requireCdk('aws-cdk-lib/core') as typeof cdk;
 
 /** The CLI's own staging bucket, created by the deploy engine's toolkit stack (no `cdk bootstrap`). */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation placeholders, filled by the synthesizer
@@ -46,14 +49,15 @@ export async function synthesizeStack(
 ): Promise<SynthResult> {
   const code = await prepareHandlerCode(env.handler, options.projectDir ?? process.cwd());
   try {
-    const { app, stack } = createApp(env, code, { outdir: options.outdir, validate: options.validate });
-    let assembly: ReturnType<App['synth']>;
+    let built: ReturnType<typeof createApp>;
+    let assembly: ReturnType<cdk.App['synth']>;
     try {
-      assembly = app.synth();
+      built = createApp(env, code, { outdir: options.outdir, validate: options.validate });
+      assembly = built.app.synth();
     } catch (error) {
       throw constructError(error);
     }
-    const artifact = assembly.getStackByName(stack.stackName);
+    const artifact = assembly.getStackByName(built.stack.stackName);
     return { assembly, stack: artifact, messages: messagesOf(artifact) };
   } finally {
     await code.dispose();

@@ -31,9 +31,9 @@ export function packageRoot(from = path.dirname(fileURLToPath(import.meta.url)))
 export async function prepareHandlerCode(
   handler: string | undefined,
   projectDir: string,
+  directory = path.join(packageRoot(), 'dist', 'runtime'),
 ): Promise<PreparedCode> {
   if (handler) return bundleUserHandler(path.resolve(projectDir, handler));
-  const directory = path.join(packageRoot(), 'dist', 'runtime');
   if (!existsSync(path.join(directory, 'index.mjs'))) {
     throw new UserError(`The built-in handler bundle ${path.join(directory, 'index.mjs')} is missing.`, {
       suggestion: 'Run `npm run build` in the serverless-infra package, then synth again.',

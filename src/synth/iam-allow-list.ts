@@ -1,6 +1,12 @@
-import { CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
-import { type Stack, Validations } from 'aws-cdk-lib/core';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as cdk from 'aws-cdk-lib/core';
+import type { Stack } from 'aws-cdk-lib/core';
 import type { IConstruct } from 'constructs';
+import { requireCdk } from './cdk-modules.js';
+import { API_GATEWAY_LOG_ACTIONS } from './constructs/api.js';
+
+const { CfnPolicy, CfnRole } = requireCdk('aws-cdk-lib/aws-iam') as typeof iam;
+const { Validations } = requireCdk('aws-cdk-lib/core') as typeof cdk;
 
 /**
  * The only resource wildcards an Allow statement of this stack may carry, each with its reason (DESIGN D7).
@@ -9,8 +15,8 @@ import type { IConstruct } from 'constructs';
  */
 export interface ResourceWildcard {
   id: string;
-  /** Every action of a matching statement must be one of these. */
-  actions: readonly string[];
+  /** Every action of a matching statement must be one of these ('any': the entry is about the resource only). */
+  actions: readonly string[] | 'any';
   resource: RegExp;
   /** The template resource types whose policies may use it (all policy holders when absent). */
   resourceTypes?: readonly string[];
@@ -42,22 +48,14 @@ export const RESOURCE_WILDCARD_ALLOW_LIST: readonly ResourceWildcard[] = [
   },
   {
     id: 'key-policy-self',
-    actions: [],
+    actions: 'any',
     resource: /^\*$/,
     resourceTypes: ['AWS::KMS::Key'],
     reason: 'In a key policy, Resource "*" means the key the policy is attached to, nothing else.',
   },
   {
     id: 'apigateway-account-log-groups',
-    actions: [
-      'logs:CreateLogGroup',
-      'logs:CreateLogStream',
-      'logs:DescribeLogGroups',
-      'logs:DescribeLogStreams',
-      'logs:PutLogEvents',
-      'logs:GetLogEvents',
-      'logs:FilterLogEvents',
-    ],
+    actions: API_GATEWAY_LOG_ACTIONS,
     resource: /^arn:aws[a-z-]*:logs:[a-z0-9-]+:<AWS::AccountId>:log-group:\*$/,
     resourceTypes: ['AWS::IAM::Role'],
     reason:
@@ -77,7 +75,7 @@ export function allowListEntryFor(
     (entry) =>
       entry.resource.test(flatResource) &&
       (!entry.resourceTypes || entry.resourceTypes.includes(resourceType)) &&
-      (entry.resourceTypes?.includes('AWS::KMS::Key') || actions.every((a) => entry.actions.includes(a))),
+      (entry.actions === 'any' || actions.every((a) => entry.actions.includes(a))),
   );
 }
 

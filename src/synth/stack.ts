@@ -1,7 +1,9 @@
-import { Code } from 'aws-cdk-lib/aws-lambda';
-import { CfnCondition, CfnOutput, CfnParameter, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib/core';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as cdk from 'aws-cdk-lib/core';
+import type { StackProps } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import type { ResolvedEnvironment } from '../config/schema.js';
+import { requireCdk } from './cdk-modules.js';
 import { Api } from './constructs/api.js';
 import { Cdn } from './constructs/cdn.js';
 import { Compute, LIVE_ALIAS } from './constructs/compute.js';
@@ -12,6 +14,11 @@ import { Observability } from './constructs/observability.js';
 import { Release } from './constructs/release.js';
 import { Storage } from './constructs/storage.js';
 import { acknowledgeAllowListedWildcards } from './iam-allow-list.js';
+
+const { Code } = requireCdk('aws-cdk-lib/aws-lambda') as typeof lambda;
+const { CfnCondition, CfnOutput, CfnParameter, Fn, Stack, Tags } = requireCdk(
+  'aws-cdk-lib/core',
+) as typeof cdk;
 
 /** The Lambda code: a directory holding the bundle, and the handler inside it. */
 export interface HandlerCode {

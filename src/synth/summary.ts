@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { UserError } from '../errors.js';
 import type { SynthMessage, SynthResult } from './index.js';
 
 /** CloudFormation accepts a template body up to this size; larger ones must be passed by S3 URL. */
@@ -94,4 +95,17 @@ function sizeOf(target: string): number {
   const stat = statSync(target);
   if (!stat.isDirectory()) return stat.size;
   return readdirSync(target).reduce((total, entry) => total + sizeOf(path.join(target, entry)), 0);
+}
+
+/** Construct errors do not fail CDK's synth(): refuse the stack here, all of them in one message. */
+export function assertNoConstructErrors(messages: SynthMessage[]): void {
+  const errors = messages.filter((m) => m.level === 'error');
+  if (errors.length === 0) return;
+  const count = errors.length === 1 ? 'an error' : `${errors.length} errors`;
+  throw new UserError(
+    `The stack has ${count}:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
+    {
+      suggestion: 'Fix the environment in serverless-infra.json, then synth again.',
+    },
+  );
 }

@@ -1,4 +1,14 @@
-import {
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as cdk from 'aws-cdk-lib/core';
+import { Construct } from 'constructs';
+import { API_ROUTES, CORS } from '../../runtime/contract.js';
+import { requireCdk } from '../cdk-modules.js';
+import { removalPolicyFor } from './removal.js';
+
+const {
   AccessLogFormat,
   CfnAccount,
   EndpointType,
@@ -6,16 +16,27 @@ import {
   LogGroupLogDestination,
   MethodLoggingLevel,
   RestApi,
-} from 'aws-cdk-lib/aws-apigateway';
-import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib/core';
-import { Construct } from 'constructs';
-import { API_ROUTES, CORS } from '../../runtime/contract.js';
-import { removalPolicyFor } from './removal.js';
+} = requireCdk('aws-cdk-lib/aws-apigateway') as typeof apigateway;
+const { PolicyDocument, PolicyStatement, Role, ServicePrincipal } = requireCdk(
+  'aws-cdk-lib/aws-iam',
+) as typeof iam;
+const { LogGroup, RetentionDays } = requireCdk('aws-cdk-lib/aws-logs') as typeof logs;
+const { ArnFormat, Duration, RemovalPolicy, Stack, Validations } = requireCdk(
+  'aws-cdk-lib/core',
+) as typeof cdk;
 
 export const API_STAGE = 'v1';
+
+/** What the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs allows, as an inline policy. */
+export const API_GATEWAY_LOG_ACTIONS = [
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:DescribeLogGroups',
+  'logs:DescribeLogStreams',
+  'logs:PutLogEvents',
+  'logs:GetLogEvents',
+  'logs:FilterLogEvents',
+] as const;
 
 export interface ApiProps {
   /** The alias `live`: every method invokes it, so CodeDeploy's weights apply to API traffic. */
@@ -34,8 +55,8 @@ export interface ApiProps {
  * depend on it so the first deploy in a fresh account does not fail.
  */
 export class Api extends Construct {
-  readonly api: RestApi;
-  readonly accessLogGroup: LogGroup;
+  readonly api: apigateway.RestApi;
+  readonly accessLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -127,7 +148,7 @@ export class Api extends Construct {
  * AmazonAPIGatewayPushToCloudWatchLogs. The role is retained: deleting it would break other APIs' logging.
  */
 class ApiGatewayAccount extends Construct {
-  readonly account: CfnAccount;
+  readonly account: apigateway.CfnAccount;
 
   constructor(scope: Construct, id: string, props: { retainRole: boolean }) {
     super(scope, id);
@@ -139,15 +160,7 @@ class ApiGatewayAccount extends Construct {
         PushToCloudWatchLogs: new PolicyDocument({
           statements: [
             new PolicyStatement({
-              actions: [
-                'logs:CreateLogGroup',
-                'logs:CreateLogStream',
-                'logs:DescribeLogGroups',
-                'logs:DescribeLogStreams',
-                'logs:PutLogEvents',
-                'logs:GetLogEvents',
-                'logs:FilterLogEvents',
-              ],
+              actions: [...API_GATEWAY_LOG_ACTIONS],
               resources: [
                 stack.formatArn({
                   service: 'logs',

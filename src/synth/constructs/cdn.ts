@@ -1,5 +1,12 @@
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import {
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import type * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type * as cdk from 'aws-cdk-lib/core';
+import { Construct } from 'constructs';
+import { requireCdk } from '../cdk-modules.js';
+
+const {
   AllowedMethods,
   CacheCookieBehavior,
   CachedMethods,
@@ -12,11 +19,9 @@ import {
   OriginRequestPolicy,
   PriceClass,
   ViewerProtocolPolicy,
-} from 'aws-cdk-lib/aws-cloudfront';
-import { RestApiOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Duration, Validations } from 'aws-cdk-lib/core';
-import { Construct } from 'constructs';
+} = requireCdk('aws-cdk-lib/aws-cloudfront') as typeof cloudfront;
+const { RestApiOrigin } = requireCdk('aws-cdk-lib/aws-cloudfront-origins') as typeof origins;
+const { Duration, Validations } = requireCdk('aws-cdk-lib/core') as typeof cdk;
 
 export interface CdnProps {
   api: RestApi;
@@ -32,7 +37,7 @@ export interface CdnProps {
  * 403 to a Host that is not its own.
  */
 export class Cdn extends Construct {
-  readonly distribution: Distribution;
+  readonly distribution: cloudfront.Distribution;
 
   constructor(scope: Construct, id: string, props: CdnProps) {
     super(scope, id);

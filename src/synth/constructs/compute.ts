@@ -1,22 +1,27 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import {
-  Alias,
-  type CfnAlias,
-  type Code,
-  Function as LambdaFunction,
-  Runtime,
-  Tracing,
-} from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { CfnAlias, Code } from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type * as cdk from 'aws-cdk-lib/core';
 import type { CfnCondition, CfnParameter } from 'aws-cdk-lib/core';
-import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { CORS, METADATA_PREFIX, RUNTIME_ENV, TABLE_KEYS } from '../../runtime/contract.js';
+import { requireCdk } from '../cdk-modules.js';
 import { removalPolicyFor } from './removal.js';
+
+const { PolicyStatement, Role, ServicePrincipal } = requireCdk('aws-cdk-lib/aws-iam') as typeof iam;
+const {
+  Alias,
+  Function: LambdaFunction,
+  Runtime,
+  Tracing,
+} = requireCdk('aws-cdk-lib/aws-lambda') as typeof lambda;
+const { LogGroup, RetentionDays } = requireCdk('aws-cdk-lib/aws-logs') as typeof logs;
+const { Duration, Fn, RemovalPolicy } = requireCdk('aws-cdk-lib/core') as typeof cdk;
 
 export const LIVE_ALIAS = 'live';
 
@@ -43,9 +48,9 @@ export interface ComputeProps {
  * through the stack update: its version is the LiveAliasVersion parameter (DESIGN D5).
  */
 export class Compute extends Construct {
-  readonly function: LambdaFunction;
-  readonly alias: Alias;
-  readonly logGroup: LogGroup;
+  readonly function: lambda.Function;
+  readonly alias: lambda.Alias;
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ComputeProps) {
     super(scope, id);

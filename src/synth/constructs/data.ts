@@ -1,7 +1,12 @@
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TABLE_KEYS } from '../../runtime/contract.js';
+import { requireCdk } from '../cdk-modules.js';
 import { removalPolicyFor } from './removal.js';
+
+const { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } = requireCdk(
+  'aws-cdk-lib/aws-dynamodb',
+) as typeof dynamodb;
 
 export interface DataProps {
   retainData: boolean;
@@ -12,7 +17,7 @@ export interface DataProps {
  * status S, newest first" with a paginated Query, so listing never scans the table.
  */
 export class Data extends Construct {
-  readonly table: Table;
+  readonly table: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);

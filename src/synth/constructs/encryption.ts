@@ -1,14 +1,15 @@
-import {
-  AccountRootPrincipal,
-  Effect,
-  PolicyDocument,
-  PolicyStatement,
-  ServicePrincipal,
-} from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { Stack } from 'aws-cdk-lib/core';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as cdk from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+import { requireCdk } from '../cdk-modules.js';
 import { removalPolicyFor } from './removal.js';
+
+const { AccountRootPrincipal, Effect, PolicyDocument, PolicyStatement, ServicePrincipal } = requireCdk(
+  'aws-cdk-lib/aws-iam',
+) as typeof iam;
+const { Key } = requireCdk('aws-cdk-lib/aws-kms') as typeof kms;
+const { Stack } = requireCdk('aws-cdk-lib/core') as typeof cdk;
 
 export interface EncryptionProps {
   /** Production keeps the key when the stack goes: data encrypted with it would be unreadable otherwise. */
@@ -56,7 +57,7 @@ const ACCOUNT_KEY_ACTIONS = [
 
 /** The customer managed key (rotation on) for the storage bucket, the topic and the Lambda environment. */
 export class Encryption extends Construct {
-  readonly key: Key;
+  readonly key: kms.Key;
 
   constructor(scope: Construct, id: string, props: EncryptionProps) {
     super(scope, id);

@@ -1,10 +1,17 @@
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Alias } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Duration } from 'aws-cdk-lib/core';
+import type * as cdk from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+import { requireCdk } from '../cdk-modules.js';
+
+const { Alarm, ComparisonOperator, TreatMissingData } = requireCdk(
+  'aws-cdk-lib/aws-cloudwatch',
+) as typeof cloudwatch;
+const { SnsAction } = requireCdk('aws-cdk-lib/aws-cloudwatch-actions') as typeof cwActions;
+const { Duration } = requireCdk('aws-cdk-lib/core') as typeof cdk;
 
 export interface ObservabilityProps {
   alias: Alias;
@@ -17,8 +24,8 @@ export interface ObservabilityProps {
  * any error of the alias `live` or any 5xx of the API stage within a minute.
  */
 export class Observability extends Construct {
-  readonly aliasErrors: Alarm;
-  readonly api5xx: Alarm;
+  readonly aliasErrors: cloudwatch.Alarm;
+  readonly api5xx: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);

@@ -1,8 +1,16 @@
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
-import { LambdaApplication, LambdaDeploymentConfig, LambdaDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
-import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { Alias, CfnAlias } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { requireCdk } from '../cdk-modules.js';
+
+const { LambdaApplication, LambdaDeploymentConfig, LambdaDeploymentGroup } = requireCdk(
+  'aws-cdk-lib/aws-codedeploy',
+) as typeof codedeploy;
+const { PolicyDocument, PolicyStatement, Role, ServicePrincipal } = requireCdk(
+  'aws-cdk-lib/aws-iam',
+) as typeof iam;
 
 export interface ReleaseProps {
   alias: Alias;
@@ -18,8 +26,8 @@ export interface ReleaseProps {
  * puts on the alias is removed again.
  */
 export class Release extends Construct {
-  readonly application: LambdaApplication;
-  readonly deploymentGroup: LambdaDeploymentGroup;
+  readonly application: codedeploy.LambdaApplication;
+  readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
 
   constructor(scope: Construct, id: string, props: ReleaseProps) {
     super(scope, id);

@@ -1,8 +1,14 @@
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { Duration, Validations } from 'aws-cdk-lib/core';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as cdk from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+import { requireCdk } from '../cdk-modules.js';
 import { removalPolicyFor } from './removal.js';
+
+const { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } = requireCdk(
+  'aws-cdk-lib/aws-s3',
+) as typeof s3;
+const { Duration, Validations } = requireCdk('aws-cdk-lib/core') as typeof cdk;
 
 export interface StorageProps {
   /** The persisted 8-character id from the project file: bucket names are global and must never change. */
@@ -20,8 +26,8 @@ export interface StorageProps {
  * a Lambda runtime we do not pin. The `destroy` command empties the buckets before deleting the stack.
  */
 export class Storage extends Construct {
-  readonly bucket: Bucket;
-  readonly logsBucket: Bucket;
+  readonly bucket: s3.Bucket;
+  readonly logsBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
