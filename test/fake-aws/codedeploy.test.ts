@@ -1,3 +1,4 @@
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CodeDeployClient,
   CreateDeploymentCommand,
@@ -11,18 +12,20 @@ import {
 import { GetAliasCommand, LambdaClient, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
+import { responseChecker } from './botocore-model.js';
 import { deployFixture } from './deploy-fixture.js';
 
 const MINUTE = 60_000;
 
 describe('fake CodeDeploy Lambda deployments', () => {
   let fake: FakeAws;
+  const checker = responseChecker();
   let codedeploy: CodeDeployClient;
   let lambda: LambdaClient;
   let outputs: Record<string, string>;
 
   beforeAll(async () => {
-    fake = await startFakeAws();
+    fake = await startFakeAws({ onResponse: checker.onResponse });
     codedeploy = new CodeDeployClient(fake.sdkConfig);
     lambda = new LambdaClient(fake.sdkConfig);
   });
@@ -164,6 +167,25 @@ describe('fake CodeDeploy Lambda deployments', () => {
     expect((await alias()).FunctionVersion).toBe('1');
   });
 
+  it('reads alarm states from moto CloudWatch, where the stack created the alarm', async () => {
+    const group = await codedeploy.send(
+      new GetDeploymentGroupCommand({
+        applicationName: outputs.CodeDeployApplication,
+        deploymentGroupName: outputs.CodeDeployDeploymentGroup,
+      }),
+    );
+    const AlarmName = group.deploymentGroupInfo?.alarmConfiguration?.alarms?.[0]?.name as string;
+    const { deploymentId } = await startShift();
+    await fake.clock.advance(2000);
+    const cloudwatch = new CloudWatchClient(fake.motoSdkConfig);
+    await cloudwatch.send(
+      new SetAlarmStateCommand({ AlarmName, StateValue: 'ALARM', StateReason: 'errors' }),
+    );
+    await fake.clock.advance(MINUTE);
+    expect((await deployment(deploymentId as string))?.errorInformation?.message).toContain(AlarmName);
+    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName, StateValue: 'OK', StateReason: 'calm' }));
+  });
+
   it('fails a deployment whose CurrentVersion is not what the alias serves', async () => {
     const { deploymentId } = await startShift('CodeDeployDefault.LambdaAllAtOnce', '2', '1');
     await fake.clock.runAll();
@@ -171,5 +193,9 @@ describe('fake CodeDeploy Lambda deployments', () => {
     expect(failed?.status).toBe('Failed');
     expect(failed?.errorInformation?.message).toMatch(/CurrentVersion|current version/);
     expect((await alias()).FunctionVersion).toBe('1');
+  });
+
+  it('answered every call above with responses that match the botocore models', () => {
+    expect(checker.problems()).toEqual([]);
   });
 });

@@ -109,6 +109,7 @@ function synthesizeFixture(options: FixtureOptions): Record<string, unknown> {
   new CfnOutput(stack, 'TopicArn', { value: topic.topicArn });
   new CfnOutput(stack, 'CodeDeployApplication', { value: application.applicationName });
   new CfnOutput(stack, 'CodeDeployDeploymentGroup', { value: group.deploymentGroupName });
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub syntax, not a JS template
   new CfnOutput(stack, 'Where', { value: Fn.sub('${AWS::StackName} in ${AWS::Region}:${AWS::AccountId}') });
   return app.synth().getStackByName(stack.stackName).template;
 }

@@ -56,14 +56,21 @@ export class Clock {
     return Math.max(0, Math.min(...this.#timers.map((t) => t.at)) - this.#now);
   }
 
-  /** Standalone mode: the fake clock follows the wall clock, `scale` times faster. */
+  /**
+   * Standalone mode: the fake clock follows the wall clock, `scale` times faster. It never runs behind
+   * the wall clock, so a client that compares event timestamps with its own clock sees them as recent.
+   */
   startRealTime(scale: number, tickMs = 20): void {
     this.stopRealTime();
     let last = Date.now();
     this.#ticker = setInterval(() => {
       const wall = Date.now();
-      void this.advance((wall - last) * scale);
+      const target = Math.max(this.#now + (wall - last) * scale, wall);
       last = wall;
+      this.advance(target - this.#now).catch((error: Error) => {
+        // No caller to hand it to in real-time mode: say it rather than crash the process.
+        console.error('fake-aws: a scheduled step failed:', error);
+      });
     }, tickMs);
     this.#ticker.unref();
   }

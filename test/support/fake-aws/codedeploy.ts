@@ -576,7 +576,7 @@ export class CodeDeployService {
     if (error) deployment.errorInformation = error;
     this.#setTarget(deployment, status === 'Succeeded' ? 'Succeeded' : 'Failed');
     for (const event of deployment.lifecycleEvents) {
-      if (event.status === 'Pending') event.status = status === 'Succeeded' ? 'Skipped' : 'Skipped';
+      if (event.status === 'Pending') event.status = 'Skipped';
       if (event.status === 'InProgress') Object.assign(event, { status: 'Failed', endTime: clock.now() });
     }
     const group = this.#groups.get(`${deployment.applicationName}/${deployment.deploymentGroupName}`);

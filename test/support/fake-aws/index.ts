@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Moto, sharedMoto, startMoto } from '../moto.js';
 import { Clock } from './clock.js';
@@ -21,6 +21,11 @@ export interface FakeAwsOptions {
   port?: number;
   /** Standalone mode: fake time runs this many times faster than the wall clock. Default: manual clock. */
   timeScale?: number;
+  /**
+   * Every request first moves the clock this far (fake ms): a client that polls (the CLI watching a
+   * stack or a shift) then drives time itself, deterministically, however fast it polls.
+   */
+  advancePerRequestMs?: number;
   /** How long one resource operation takes (fake ms), by resource type; `default` for the others. */
   resourceDurations?: Record<string, number>;
   /** Every response the fake sends (for the fidelity checks). */
@@ -32,6 +37,8 @@ export interface ResponseRecord {
   operation: string;
   status: number;
   body: string;
+  /** x-amzn-ErrorType of a JSON error (Lambda names its errors only there). */
+  errorType?: string;
 }
 
 export interface FakeAws {
@@ -98,10 +105,17 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
+    if (options.advancePerRequestMs) await clock.advance(options.advancePerRequestMs);
     const service = serviceOf(request, body);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const send = (operation: string, status: number, text: string, headers: Record<string, string>) => {
-      options.onResponse?.({ service: service as ResponseRecord['service'], operation, status, body: text });
+      options.onResponse?.({
+        service: service as ResponseRecord['service'],
+        operation,
+        status,
+        body: text,
+        ...(headers['x-amzn-errortype'] ? { errorType: headers['x-amzn-errortype'] } : {}),
+      });
       response.writeHead(status, { 'x-amzn-requestid': crypto.randomUUID(), ...headers }).end(text);
     };
 

@@ -227,43 +227,36 @@ export class LambdaService {
     query: URLSearchParams,
     body: Params,
   ): Promise<{ status: number; body?: unknown; operation: string }> {
-    const route = (pattern: RegExp) => pattern.exec(path);
-    let m: RegExpExecArray | null;
-    if (method === 'GET' && route(/^\/2016-08-19\/account-settings\/?$/)) {
-      return { operation: 'GetAccountSettings', status: 200, body: this.#accountSettings() };
-    }
-    if ((m = route(/^\/2015-03-31\/functions\/?$/))) {
-      if (method === 'GET') {
-        const all = [...this.#functions.values()].map((f) => f.latest);
-        return { operation: 'ListFunctions', status: 200, body: paginate(all, query, 'Functions') };
-      }
-      if (method === 'POST')
-        return { operation: 'CreateFunction', status: 201, body: this.#createFunction(body) };
-    }
-    if ((m = route(/^\/2015-03-31\/functions\/([^/]+)\/versions\/?$/))) {
-      const name = decodeURIComponent(m[1] as string);
-      if (method === 'POST') {
+    const { operation, args } = matchRoute(method, path);
+    const [name = '', alias = ''] = args.map(decodeURIComponent);
+    const ok = (status: number, answer?: unknown) => ({ operation, status, body: answer });
+    switch (operation) {
+      case 'GetAccountSettings':
+        return ok(200, this.#accountSettings());
+      case 'ListFunctions':
+        return ok(
+          200,
+          paginate(
+            [...this.#functions.values()].map((f) => f.latest),
+            query,
+            'Functions',
+          ),
+        );
+      case 'CreateFunction':
+        return ok(201, this.#createFunction(body));
+      case 'PublishVersion': {
         const fn = this.#function(name);
         if (body.CodeSha256 && body.CodeSha256 !== fn.latest.CodeSha256) {
           throw new AwsError('InvalidParameterValueException', 'CodeSHA256 does not match', 400);
         }
-        return {
-          operation: 'PublishVersion',
-          status: 201,
-          body: this.publishVersion(name, body.Description),
-        };
+        return ok(201, this.publishVersion(name, body.Description));
       }
-      const fn = this.#function(name);
-      return {
-        operation: 'ListVersionsByFunction',
-        status: 200,
-        body: paginate([fn.latest, ...fn.versions], query, 'Versions'),
-      };
-    }
-    if ((m = route(/^\/2015-03-31\/functions\/([^/]+)\/aliases\/?$/))) {
-      const name = decodeURIComponent(m[1] as string);
-      const fn = this.#function(name);
-      if (method === 'POST') {
+      case 'ListVersionsByFunction': {
+        const fn = this.#function(name);
+        return ok(200, paginate([fn.latest, ...fn.versions], query, 'Versions'));
+      }
+      case 'CreateAlias': {
+        const fn = this.#function(name);
         if (fn.aliases.has(body.Name)) {
           throw new AwsError(
             'ResourceConflictException',
@@ -271,17 +264,18 @@ export class LambdaService {
             409,
           );
         }
-        return { operation: 'CreateAlias', status: 201, body: this.putAlias(name, body.Name, body) };
+        return ok(201, this.putAlias(name, body.Name, body));
       }
-      const version = query.get('FunctionVersion');
-      const aliases = [...fn.aliases.values()].filter((a) => !version || a.FunctionVersion === version);
-      return { operation: 'ListAliases', status: 200, body: paginate(aliases, query, 'Aliases') };
-    }
-    if ((m = route(/^\/2015-03-31\/functions\/([^/]+)\/aliases\/([^/]+)\/?$/))) {
-      const name = decodeURIComponent(m[1] as string);
-      const alias = decodeURIComponent(m[2] as string);
-      if (method === 'GET') return { operation: 'GetAlias', status: 200, body: this.getAlias(name, alias) };
-      if (method === 'PUT') {
+      case 'ListAliases': {
+        const version = query.get('FunctionVersion');
+        const aliases = [...this.#function(name).aliases.values()].filter(
+          (a) => !version || a.FunctionVersion === version,
+        );
+        return ok(200, paginate(aliases, query, 'Aliases'));
+      }
+      case 'GetAlias':
+        return ok(200, this.getAlias(name, alias));
+      case 'UpdateAlias': {
         const current = this.getAlias(name, alias);
         if (body.RevisionId && body.RevisionId !== current.RevisionId) {
           throw new AwsError(
@@ -290,61 +284,40 @@ export class LambdaService {
             412,
           );
         }
-        return { operation: 'UpdateAlias', status: 200, body: this.putAlias(name, alias, body) };
+        return ok(200, this.putAlias(name, alias, body));
       }
-      if (method === 'DELETE') {
+      case 'DeleteAlias':
         this.deleteAlias(name, alias);
-        return { operation: 'DeleteAlias', status: 204 };
+        return ok(204);
+      case 'GetFunctionConfiguration':
+        return ok(200, this.#configuration(name, query.get('Qualifier')));
+      case 'UpdateFunctionCode': {
+        const fn = this.#function(name);
+        const updated = this.putFunction({ ...fn.latest, code: zipCode(body.ZipFile), Tags: fn.tags });
+        return ok(200, body.Publish ? this.publishVersion(name) : updated);
       }
-    }
-    if ((m = route(/^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/)) && method === 'GET') {
-      return {
-        operation: 'GetFunctionConfiguration',
-        status: 200,
-        body: this.#configuration(decodeURIComponent(m[1] as string), query.get('Qualifier')),
-      };
-    }
-    if ((m = route(/^\/2015-03-31\/functions\/([^/]+)\/code\/?$/)) && method === 'PUT') {
-      const name = decodeURIComponent(m[1] as string);
-      const fn = this.#function(name);
-      const updated = this.putFunction({
-        ...fn.latest,
-        Environment: fn.latest.Environment,
-        code: zipCode(body.ZipFile),
-        Tags: fn.tags,
-      });
-      if (body.Publish)
-        return { operation: 'UpdateFunctionCode', status: 200, body: this.publishVersion(name) };
-      return { operation: 'UpdateFunctionCode', status: 200, body: updated };
-    }
-    if ((m = route(/^\/2015-03-31\/functions\/([^/]+)\/?$/))) {
-      const name = decodeURIComponent(m[1] as string);
-      if (method === 'GET') {
+      case 'GetFunction': {
         const fn = this.#function(name);
         const configuration = this.#configuration(name, query.get('Qualifier'));
-        return {
-          operation: 'GetFunction',
-          status: 200,
-          body: {
-            Configuration: configuration,
-            Code: {
-              RepositoryType: 'S3',
-              Location: `https://awslambda-${this.region}-tasks.s3.${this.region}.amazonaws.com/snapshots/${this.accountId}/${configuration.FunctionName}`,
-            },
-            Tags: fn.tags,
-            ...(fn.reservedConcurrency !== undefined
-              ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } }
-              : {}),
+        return ok(200, {
+          Configuration: configuration,
+          Code: {
+            RepositoryType: 'S3',
+            Location: `https://awslambda-${this.region}-tasks.s3.${this.region}.amazonaws.com/snapshots/${this.accountId}/${configuration.FunctionName}`,
           },
-        };
+          Tags: fn.tags,
+          ...(fn.reservedConcurrency !== undefined
+            ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } }
+            : {}),
+        });
       }
-      if (method === 'DELETE') {
+      case 'DeleteFunction':
         this.#function(name);
         this.deleteFunction(name);
-        return { operation: 'DeleteFunction', status: 204 };
-      }
+        return ok(204);
+      default:
+        throw new AwsError('UnknownOperationException', `The fake does not implement ${method} ${path}`, 404);
     }
-    throw new AwsError('UnknownOperationException', `The fake does not implement ${method} ${path}`, 404);
   }
 
   #createFunction(body: Params): FunctionConfig {
@@ -430,24 +403,37 @@ function paginate<T>(items: T[], query: URLSearchParams, key: string): Record<st
   return { [key]: page, ...(next ? { NextMarker: next } : {}) };
 }
 
+const FUNCTION = '([^/]+)';
 const OPERATIONS: [string, RegExp, string][] = [
   ['GET', /^\/2016-08-19\/account-settings\/?$/, 'GetAccountSettings'],
   ['GET', /^\/2015-03-31\/functions\/?$/, 'ListFunctions'],
   ['POST', /^\/2015-03-31\/functions\/?$/, 'CreateFunction'],
-  ['POST', /^\/2015-03-31\/functions\/[^/]+\/versions\/?$/, 'PublishVersion'],
-  ['GET', /^\/2015-03-31\/functions\/[^/]+\/versions\/?$/, 'ListVersionsByFunction'],
-  ['POST', /^\/2015-03-31\/functions\/[^/]+\/aliases\/?$/, 'CreateAlias'],
-  ['GET', /^\/2015-03-31\/functions\/[^/]+\/aliases\/?$/, 'ListAliases'],
-  ['GET', /^\/2015-03-31\/functions\/[^/]+\/aliases\/[^/]+\/?$/, 'GetAlias'],
-  ['PUT', /^\/2015-03-31\/functions\/[^/]+\/aliases\/[^/]+\/?$/, 'UpdateAlias'],
-  ['DELETE', /^\/2015-03-31\/functions\/[^/]+\/aliases\/[^/]+\/?$/, 'DeleteAlias'],
-  ['GET', /^\/2015-03-31\/functions\/[^/]+\/configuration\/?$/, 'GetFunctionConfiguration'],
-  ['PUT', /^\/2015-03-31\/functions\/[^/]+\/code\/?$/, 'UpdateFunctionCode'],
-  ['GET', /^\/2015-03-31\/functions\/[^/]+\/?$/, 'GetFunction'],
-  ['DELETE', /^\/2015-03-31\/functions\/[^/]+\/?$/, 'DeleteFunction'],
+  ['POST', route(`${FUNCTION}/versions`), 'PublishVersion'],
+  ['GET', route(`${FUNCTION}/versions`), 'ListVersionsByFunction'],
+  ['POST', route(`${FUNCTION}/aliases`), 'CreateAlias'],
+  ['GET', route(`${FUNCTION}/aliases`), 'ListAliases'],
+  ['GET', route(`${FUNCTION}/aliases/([^/]+)`), 'GetAlias'],
+  ['PUT', route(`${FUNCTION}/aliases/([^/]+)`), 'UpdateAlias'],
+  ['DELETE', route(`${FUNCTION}/aliases/([^/]+)`), 'DeleteAlias'],
+  ['GET', route(`${FUNCTION}/configuration`), 'GetFunctionConfiguration'],
+  ['PUT', route(`${FUNCTION}/code`), 'UpdateFunctionCode'],
+  ['GET', route(FUNCTION), 'GetFunction'],
+  ['DELETE', route(FUNCTION), 'DeleteFunction'],
 ];
+
+function route(rest: string): RegExp {
+  return new RegExp(`^/2015-03-31/functions/${rest}/?$`);
+}
+
+function matchRoute(method: string, path: string): { operation: string; args: string[] } {
+  for (const [m, pattern, operation] of OPERATIONS) {
+    const match = m === method ? pattern.exec(path) : null;
+    if (match) return { operation, args: match.slice(1) };
+  }
+  return { operation: `${method} ${path}`, args: [] };
+}
 
 /** The operation name of a Lambda REST request (for throttling faults and the response log). */
 export function lambdaOperation(method: string, path: string): string {
-  return OPERATIONS.find(([m, pattern]) => m === method && pattern.test(path))?.[2] ?? `${method} ${path}`;
+  return matchRoute(method, path).operation;
 }

@@ -15,10 +15,12 @@ export function parseQuery(body: string): Params {
   for (const [key, value] of new URLSearchParams(body)) {
     const path = key.split('.');
     let node: Params = root;
-    path.forEach((segment, index) => {
-      if (index === path.length - 1) node[segment] = value;
-      else node = node[segment] && typeof node[segment] === 'object' ? node[segment] : (node[segment] = {});
-    });
+    const last = path.pop() as string;
+    for (const segment of path) {
+      if (!node[segment] || typeof node[segment] !== 'object') node[segment] = {};
+      node = node[segment];
+    }
+    node[last] = value;
   }
   return collapseLists(root) as Params;
 }

@@ -6,7 +6,8 @@ export class StsService {
 
   constructor(private readonly accountId: string) {}
 
-  call(action: string, _params: Params): Params | undefined {
+  /** The result, or null for an action the fake does not know (answered as InvalidAction). */
+  call(action: string, _params: Params): Params | null {
     if (action === 'GetCallerIdentity') {
       return {
         UserId: 'AIDAFAKEAWSUSER00000',
@@ -14,6 +15,6 @@ export class StsService {
         Arn: `arn:aws:iam::${this.accountId}:user/fake-aws`,
       };
     }
-    return undefined;
+    return null;
   }
 }

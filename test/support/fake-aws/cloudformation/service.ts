@@ -103,6 +103,8 @@ interface Stack {
   changeSets: Map<string, ChangeSet>;
   previous?: Desired & { templateBody: string; outputs: Params[] };
   runner?: Runner;
+  /** The ClientRequestToken of the operation in progress: its events carry it. */
+  clientRequestToken?: string;
 }
 
 /** One pass that brings the stack's resources to a desired template (creates and updates). */
@@ -229,52 +231,25 @@ export class CloudFormationService {
         return {
           StackResources: [...stack.resources.values()]
             .filter((r) => !params.LogicalResourceId || r.logicalId === params.LogicalResourceId)
-            .map((r) => ({
-              StackName: stack.stackName,
-              StackId: stack.stackId,
-              LogicalResourceId: r.logicalId,
-              ...(r.physicalId ? { PhysicalResourceId: r.physicalId } : {}),
-              ResourceType: r.type,
-              Timestamp: new Date(r.timestamp),
-              ResourceStatus: r.status,
-              ...(r.statusReason ? { ResourceStatusReason: r.statusReason } : {}),
-              DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
-            })),
+            .map((r) => resourceView(r, 'Timestamp', stack)),
         };
       }
       case 'DescribeStackResource': {
         const stack = this.#stack(params.StackName, true);
         const r = stack.resources.get(params.LogicalResourceId);
-        if (!r)
+        if (!r) {
           throw validationError(
             `Resource ${params.LogicalResourceId} does not exist for stack ${stack.stackName}`,
           );
-        return {
-          StackResourceDetail: {
-            StackName: stack.stackName,
-            StackId: stack.stackId,
-            LogicalResourceId: r.logicalId,
-            ...(r.physicalId ? { PhysicalResourceId: r.physicalId } : {}),
-            ResourceType: r.type,
-            LastUpdatedTimestamp: new Date(r.timestamp),
-            ResourceStatus: r.status,
-            ...(r.statusReason ? { ResourceStatusReason: r.statusReason } : {}),
-            DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
-          },
-        };
+        }
+        return { StackResourceDetail: resourceView(r, 'LastUpdatedTimestamp', stack) };
       }
       case 'ListStackResources': {
         const stack = this.#stack(params.StackName, true);
         return {
-          StackResourceSummaries: [...stack.resources.values()].map((r) => ({
-            LogicalResourceId: r.logicalId,
-            ...(r.physicalId ? { PhysicalResourceId: r.physicalId } : {}),
-            ResourceType: r.type,
-            LastUpdatedTimestamp: new Date(r.timestamp),
-            ResourceStatus: r.status,
-            ...(r.statusReason ? { ResourceStatusReason: r.statusReason } : {}),
-            DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
-          })),
+          StackResourceSummaries: [...stack.resources.values()].map((r) =>
+            resourceView(r, 'LastUpdatedTimestamp'),
+          ),
         };
       }
       case 'GetTemplate': {
@@ -303,8 +278,29 @@ export class CloudFormationService {
             : {}),
         };
       }
+      case 'GetTemplateSummary': {
+        const { template } = params.StackName
+          ? { template: this.#stack(params.StackName).template as Template }
+          : await this.#templateOf(params);
+        return {
+          Parameters: Object.entries(template.Parameters ?? {}).map(([key, p]) => ({
+            ParameterKey: key,
+            ...(p.Default !== undefined ? { DefaultValue: String(p.Default) } : {}),
+            ParameterType: p.Type,
+            NoEcho: String(p.NoEcho) === 'true',
+            ...(p.Description ? { Description: p.Description } : {}),
+            ParameterConstraints: p.AllowedValues ? { AllowedValues: p.AllowedValues.map(String) } : {},
+          })),
+          ...(template.Description ? { Description: template.Description } : {}),
+          Capabilities: requiredCapabilities(template),
+          ResourceTypes: [...new Set(Object.values(template.Resources).map((r) => r.Type))],
+          Version: template.AWSTemplateFormatVersion ?? '2010-09-09',
+          DeclaredTransforms: [],
+          ResourceIdentifierSummaries: [],
+        };
+      }
       case 'DeleteStack':
-        this.#deleteStack(params.StackName);
+        this.#deleteStack(params.StackName, params.ClientRequestToken);
         return {};
       case 'UpdateTerminationProtection': {
         const stack = this.#stack(params.StackName);
@@ -316,6 +312,7 @@ export class CloudFormationService {
         if (stack.status !== 'UPDATE_IN_PROGRESS' || !stack.runner) {
           throw validationError(`CancelUpdateStack cannot be called from current stack status`);
         }
+        if (params.ClientRequestToken) stack.clientRequestToken = params.ClientRequestToken;
         stack.runner.cancel('Resource update cancelled');
         return {};
       }
@@ -615,6 +612,7 @@ export class CloudFormationService {
     cs.executionStatus = 'EXECUTE_IN_PROGRESS';
     for (const other of stack.changeSets.values()) if (other !== cs) other.executionStatus = 'OBSOLETE';
     stack.disableRollback = String(params.DisableRollback) === 'true';
+    stack.clientRequestToken = params.ClientRequestToken;
     if (cs.type === 'UPDATE') {
       stack.previous = {
         template: stack.template as Template,
@@ -741,17 +739,18 @@ export class CloudFormationService {
     const skip = new Set(queryList<string>(params.ResourcesToSkip));
     for (const id of skip) {
       const resource = stack.resources.get(id);
-      if (!resource || !resource.status.endsWith('FAILED')) {
+      if (!resource?.status.endsWith('FAILED')) {
         throw validationError(
           `Nested stacks could not be rolled back or resource ${id} is not in a failed state: only resources in UPDATE_FAILED can be skipped`,
         );
       }
     }
+    stack.clientRequestToken = params.ClientRequestToken;
     this.#setStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', 'User Initiated');
     this.#rollBackUpdate(stack, skip);
   }
 
-  #deleteStack(nameOrId: string): void {
+  #deleteStack(nameOrId: string, clientRequestToken?: string): void {
     let stack: Stack;
     try {
       stack = this.#stack(nameOrId, true);
@@ -768,6 +767,7 @@ export class CloudFormationService {
       throw validationError(`Stack [${stack.stackName}] cannot be deleted while in status ${stack.status}`);
     }
     stack.changeSets.clear();
+    stack.clientRequestToken = clientRequestToken;
     this.#setStatus(stack, 'DELETE_IN_PROGRESS', 'User Initiated');
     this.#cleanup(stack, [...stack.resources.values(), ...stack.orphans], 'delete', (failed) => {
       if (failed.length > 0) {
@@ -842,10 +842,10 @@ export class CloudFormationService {
   #symbolicResources(
     desired: Desired,
     stackName: string,
-  ): Map<string, { type: string; properties: Json; deps: string[] }> {
+  ): Map<string, { type: string; properties: Json; raw: Json; deps: string[] }> {
     const ctx = symbolicContext(this.#baseContext(desired, stackName));
     const active = activeResources(desired.template, ctx);
-    const result = new Map<string, { type: string; properties: Json; deps: string[] }>();
+    const result = new Map<string, { type: string; properties: Json; raw: Json; deps: string[] }>();
     for (const id of active) {
       const definition = desired.template.Resources[id] as Template['Resources'][string];
       const properties = evaluate(definition.Properties ?? {}, ctx);
@@ -860,7 +860,7 @@ export class CloudFormationService {
       const deps = [...new Set([...referencedResources(properties), ...dependsOn])].filter((d) =>
         active.includes(d),
       );
-      result.set(id, { type: definition.Type, properties, deps });
+      result.set(id, { type: definition.Type, properties, raw: definition.Properties ?? {}, deps });
     }
     detectCycle(result);
     return result;
@@ -909,7 +909,7 @@ export class CloudFormationService {
     skip: Set<string>,
     finish: (failed: string[], cancelled: boolean) => void,
   ): Runner {
-    const { clock, faults } = this.deps;
+    const { clock } = this.deps;
     const symbolic = this.#symbolicResources(desired, stack.stackName);
     const ctx = this.#context(stack, desired);
     const settled = new Set<string>();
@@ -935,28 +935,33 @@ export class CloudFormationService {
     };
 
     const startReady = () => {
-      if (over) return;
-      for (const [id, entry] of symbolic) {
-        if (started.has(id) || !entry.deps.every((d) => settled.has(d))) continue;
-        started.add(id);
-        this.#step(stack, id, entry, desired, ctx, mode, skip, {
-          inFlight,
-          isOver: () => over,
-          settle: () => {
-            settled.add(id);
-            inFlight.delete(id);
-          },
-          fail: () => {
-            inFlight.delete(id);
-            failed.push(id);
-            end();
-          },
-          next: () => startReady(),
-        });
+      // Resources that need no change settle at once and may free others: repeat until nothing starts.
+      let progressed = true;
+      while (progressed && !over) {
+        progressed = false;
+        for (const [id, entry] of symbolic) {
+          if (over) return;
+          if (started.has(id) || !entry.deps.every((d) => settled.has(d))) continue;
+          started.add(id);
+          progressed = true;
+          this.#step(stack, id, entry, desired, ctx, mode, skip, {
+            inFlight,
+            isOver: () => over,
+            settle: () => {
+              settled.add(id);
+              inFlight.delete(id);
+            },
+            fail: () => {
+              inFlight.delete(id);
+              failed.push(id);
+              end();
+            },
+            next: () => startReady(),
+          });
+        }
       }
       if (!over && settled.size === symbolic.size) end();
     };
-    void faults;
     clock.schedule(0, startReady);
     return { cancel: (reason) => end(reason) };
   }
@@ -1098,14 +1103,13 @@ export class CloudFormationService {
         hooks.settle();
         hooks.next();
       } catch (error) {
-        if (!(error instanceof ResourceFailure)) throw error;
         if (hooks.isOver()) return;
         if (kind === 'replace') stack.orphans.pop();
         this.#resourceEvent(
           stack,
           resource,
           creating ? 'CREATE_FAILED' : 'UPDATE_FAILED',
-          error.message,
+          failureReason(error),
           properties,
         );
         hooks.fail();
@@ -1129,56 +1133,65 @@ export class CloudFormationService {
       );
     const started = new Set<ResourceState>();
     const startReady = () => {
-      for (const resource of [...pending]) {
-        if (started.has(resource) || blocked(resource)) continue;
-        started.add(resource);
-        const isOrphan = stack.orphans.includes(resource);
-        const policy = isOrphan ? resource.updateReplacePolicy : resource.deletionPolicy;
-        const remove = () => {
-          pending.delete(resource);
-          if (isOrphan) stack.orphans = stack.orphans.filter((o) => o !== resource);
-          else if (stack.resources.get(resource.logicalId) === resource)
-            stack.resources.delete(resource.logicalId);
-        };
-        if (
-          (policy === 'Retain' || policy === 'RetainExceptOnCreate') &&
-          resource.physicalId &&
-          mode !== 'rollback'
-        ) {
-          this.#resourceEvent(stack, resource, 'DELETE_SKIPPED');
-          remove();
-          continue;
-        }
-        if (!resource.physicalId) {
-          this.#resourceEvent(stack, resource, 'DELETE_COMPLETE');
-          remove();
-          continue;
-        }
-        this.#resourceEvent(stack, resource, 'DELETE_IN_PROGRESS');
-        clock.schedule(this.#durationOf(resource.logicalId, resource.type) / 2, async () => {
-          const fault = faults.takeResourceFailure(
-            resource.logicalId,
-            mode === 'rollback' ? 'rollback' : 'delete',
-          );
-          try {
-            if (fault) throw new ResourceFailure(fault);
-            await deleteResource(
-              this.#provisionContext(stack),
-              resource.type,
-              resource.physicalId as string,
-              resource.properties,
-            );
+      // A resource removed at once (retained, never created) may free others: repeat until nothing moves.
+      for (;;) {
+        const before = started.size;
+        // Records from two templates (a replaced resource and its successor) could wait on each other:
+        // when nothing can start and nothing runs, the rest goes anyway.
+        const running = [...pending].some((r) => started.has(r));
+        const free = [...pending].filter((r) => !started.has(r) && !blocked(r));
+        const force = !running && free.length === 0;
+        for (const resource of [...pending]) {
+          if (started.has(resource) || (!force && blocked(resource))) continue;
+          started.add(resource);
+          const isOrphan = stack.orphans.includes(resource);
+          const policy = isOrphan ? resource.updateReplacePolicy : resource.deletionPolicy;
+          const remove = () => {
+            pending.delete(resource);
+            if (isOrphan) stack.orphans = stack.orphans.filter((o) => o !== resource);
+            else if (stack.resources.get(resource.logicalId) === resource)
+              stack.resources.delete(resource.logicalId);
+          };
+          if (
+            (policy === 'Retain' || policy === 'RetainExceptOnCreate') &&
+            resource.physicalId &&
+            mode !== 'rollback'
+          ) {
+            this.#resourceEvent(stack, resource, 'DELETE_SKIPPED');
+            remove();
+            continue;
+          }
+          if (!resource.physicalId) {
             this.#resourceEvent(stack, resource, 'DELETE_COMPLETE');
             remove();
-          } catch (error) {
-            if (!(error instanceof ResourceFailure)) throw error;
-            this.#resourceEvent(stack, resource, 'DELETE_FAILED', error.message);
-            pending.delete(resource);
-            failed.push(resource.logicalId);
+            continue;
           }
-          startReady();
-          if (pending.size === 0) finish(failed);
-        });
+          this.#resourceEvent(stack, resource, 'DELETE_IN_PROGRESS');
+          clock.schedule(this.#durationOf(resource.logicalId, resource.type) / 2, async () => {
+            const fault = faults.takeResourceFailure(
+              resource.logicalId,
+              mode === 'rollback' ? 'rollback' : 'delete',
+            );
+            try {
+              if (fault) throw new ResourceFailure(fault);
+              await deleteResource(
+                this.#provisionContext(stack),
+                resource.type,
+                resource.physicalId as string,
+                resource.properties,
+              );
+              this.#resourceEvent(stack, resource, 'DELETE_COMPLETE');
+              remove();
+            } catch (error) {
+              this.#resourceEvent(stack, resource, 'DELETE_FAILED', failureReason(error));
+              pending.delete(resource);
+              failed.push(resource.logicalId);
+            }
+            startReady();
+            if (pending.size === 0) finish(failed);
+          });
+        }
+        if (started.size === before) return;
       }
     };
     clock.schedule(0, () => {
@@ -1276,6 +1289,7 @@ export class CloudFormationService {
       Timestamp: this.deps.clock.date(),
       ResourceStatus: status,
       ...(reason ? { ResourceStatusReason: reason } : {}),
+      ...(stack.clientRequestToken ? { ClientRequestToken: stack.clientRequestToken } : {}),
     });
   }
 
@@ -1306,8 +1320,33 @@ export class CloudFormationService {
       ResourceStatus: status,
       ...(reason ? { ResourceStatusReason: reason } : {}),
       ...(properties ? { ResourceProperties: JSON.stringify(properties) } : {}),
+      ...(stack.clientRequestToken ? { ClientRequestToken: stack.clientRequestToken } : {}),
     });
   }
+}
+
+/** A resource failure's reason; an unexpected error is the fake's bug, said so, but the stack still settles. */
+function failureReason(error: unknown): string {
+  if (error instanceof ResourceFailure) return error.message;
+  return `fake-aws internal error: ${(error as Error)?.stack ?? String(error)}`;
+}
+
+/** A resource as DescribeStackResource(s)/ListStackResources show it (the timestamp member's name differs). */
+function resourceView(
+  r: ResourceState,
+  timestamp: 'Timestamp' | 'LastUpdatedTimestamp',
+  stack?: Stack,
+): Params {
+  return {
+    ...(stack ? { StackName: stack.stackName, StackId: stack.stackId } : {}),
+    LogicalResourceId: r.logicalId,
+    ...(r.physicalId ? { PhysicalResourceId: r.physicalId } : {}),
+    ResourceType: r.type,
+    [timestamp]: new Date(r.timestamp),
+    ResourceStatus: r.status,
+    ...(r.statusReason ? { ResourceStatusReason: r.statusReason } : {}),
+    DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
+  };
 }
 
 const equal = (a: Json, b: Json) => JSON.stringify(a) === JSON.stringify(b);
@@ -1345,7 +1384,15 @@ function detectCycle(resources: Map<string, { deps: string[] }>): void {
   for (const id of resources.keys()) visit(id, [id]);
 }
 
-type Symbolic = Map<string, { type: string; properties: Json; deps: string[] }>;
+type Symbolic = Map<string, { type: string; properties: Json; raw: Json; deps: string[] }>;
+
+/** Same template text, different value: a parameter changed it (and which one). */
+function changeSource(before: Json, after: Json): Params {
+  if (!equal(before, after)) return { ChangeSource: 'DirectModification' };
+  const text = JSON.stringify(after ?? null);
+  const parameter = /"Ref":"([^"]+)"/.exec(text)?.[1] ?? /\$\{([A-Za-z0-9]+)\}/.exec(text)?.[1];
+  return { ChangeSource: 'ParameterReference', ...(parameter ? { CausingEntity: parameter } : {}) };
+}
 
 /** The change set's per-resource changes: Add/Modify/Remove, with Replacement and the causing details. */
 function computeChanges(
@@ -1387,7 +1434,7 @@ function computeChanges(
           RequiresRecreation: replacing.includes(key) ? 'Always' : 'Never',
         },
         Evaluation: 'Static',
-        ChangeSource: 'DirectModification',
+        ...changeSource(before.raw?.[key], entry.raw?.[key]),
       })),
     });
   }
