@@ -153,6 +153,25 @@ describe('deploy against the offline AWS', () => {
     expect(shape(result)).toMatchSnapshot();
   });
 
+  it('an update with new code publishes it, keeps traffic on the live version and names the next step', async () => {
+    await writeFile(
+      path.join(dir, 'handler.mjs'),
+      'export const handler = async () => ({ statusCode: 200, body: "v2" });\n',
+    );
+    const r = await run(dir, ['deploy', '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = json(r);
+    expect(result).toMatchObject({
+      outcome: 'deployed',
+      changeSetType: 'UPDATE',
+      stackStatus: 'UPDATE_COMPLETE',
+    });
+    expect(result.assets.uploaded).toBe(1);
+    expect(Number(result.versions.published)).toBeGreaterThan(Number(result.versions.live));
+    const human = await run(dir, ['deploy', '--force', '--yes']);
+    expect(human.code, human.stderr).toBe(0);
+  });
+
   it('survives throttling', async () => {
     fake.faults.throttle('DescribeStacks', 2);
     fake.faults.throttle('GetTemplate', 1);
@@ -179,7 +198,34 @@ describe('deploy against the offline AWS', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/busy \(UPDATE_IN_PROGRESS\)/);
     expect(r.stderr).toMatch(/--no-wait/);
+    // Without --no-wait, deploy waits for the other operation to end, then finds nothing to do.
+    const waited = await run(dir, ['deploy', '--json']);
+    expect(waited.code, waited.stderr).toBe(0);
+    expect(json(waited).outcome).toBe('no-changes');
   });
+});
+
+describe('failures and recovery', () => {
+  it('a failing resource: the root cause is printed and the exit code is 1; the next deploy recreates the stack', async () => {
+    const dir = await project('Development', 'E2e-Failing');
+    fake.faults.failResource('DataTableFDBAD0F2', 'Table limit exceeded for the account (fake)', {
+      times: 1,
+    });
+    const failed = await run(dir, ['deploy', '--yes']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/Root cause/);
+    expect(failed.stderr).toMatch(
+      /DataTableFDBAD0F2 \(AWS::DynamoDB::Table\) CREATE_FAILED: Table limit exceeded/,
+    );
+
+    const refused = await run(dir, ['deploy']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/ROLLBACK_COMPLETE/);
+
+    const recovered = await run(dir, ['deploy', '--yes', '--json']);
+    expect(recovered.code, recovered.stderr).toBe(0);
+    expect(json(recovered)).toMatchObject({ outcome: 'deployed', changeSetType: 'CREATE' });
+  }, 180_000);
 });
 
 describe('destroy', () => {
