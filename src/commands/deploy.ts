@@ -36,16 +36,12 @@ Ctrl-C while the stack changes asks whether to detach, cancel the update (roll b
   };
 
   async run(): Promise<DeployResult> {
-    const [{ openSession }, { terminalUi }, { deployApp }] = await Promise.all([
+    const [{ openCommand }, { deployApp }] = await Promise.all([
       import('../deploy/session.js'),
-      import('../deploy/terminal-ui.js'),
       import('../deploy/app-deploy.js'),
     ]);
-    const session = await openSession(this.flags);
-    const ui = terminalUi({
+    const { session, ui } = await openCommand(this.flags, {
       json: this.jsonEnabled(),
-      verbose: this.flags.verbose,
-      yes: this.flags.yes,
       interactive: this.interactive,
     });
     return deployApp(session, ui, {

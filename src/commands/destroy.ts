@@ -22,16 +22,12 @@ Production) and why.`;
   };
 
   async run(): Promise<DestroyResult> {
-    const [{ openSession }, { terminalUi }, { destroyStack }] = await Promise.all([
+    const [{ openCommand }, { destroyStack }] = await Promise.all([
       import('../deploy/session.js'),
-      import('../deploy/terminal-ui.js'),
       import('../deploy/destroy.js'),
     ]);
-    const session = await openSession(this.flags);
-    const ui = terminalUi({
+    const { session, ui } = await openCommand(this.flags, {
       json: this.jsonEnabled(),
-      verbose: this.flags.verbose,
-      yes: this.flags.yes,
       interactive: this.interactive,
     });
     return destroyStack(session.env.stackName, session.clients, ui, {

@@ -15,21 +15,13 @@ template diff instead. Replacement or removal of the table, buckets or key is fl
   ];
 
   async run(): Promise<DiffResult> {
-    const [{ openSession }, { terminalUi }, { diffStack }, { stackSourceFromSynth }, { synthesizeFor }] =
-      await Promise.all([
-        import('../deploy/session.js'),
-        import('../deploy/terminal-ui.js'),
-        import('../deploy/diff.js'),
-        import('../deploy/stack-source.js'),
-        import('../deploy/synth-loader.js'),
-      ]);
-    const session = await openSession(this.flags);
-    const ui = terminalUi({
-      json: this.jsonEnabled(),
-      verbose: this.flags.verbose,
-      yes: this.flags.yes,
-      interactive: false,
-    });
+    const [{ openCommand }, { diffStack }, { stackSourceFromSynth }, { synthesizeFor }] = await Promise.all([
+      import('../deploy/session.js'),
+      import('../deploy/diff.js'),
+      import('../deploy/stack-source.js'),
+      import('../deploy/synth-loader.js'),
+    ]);
+    const { session, ui } = await openCommand(this.flags, { json: this.jsonEnabled(), interactive: false });
     const synth = await ui.step('Synthesizing', () => synthesizeFor(session.env, session.region));
     return diffStack(stackSourceFromSynth(synth), session.clients, ui);
   }

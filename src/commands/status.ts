@@ -26,16 +26,12 @@ after a detached deploy), it follows the operation until it ends; --no-follow ju
   };
 
   async run(): Promise<StatusResult> {
-    const [{ openSession }, { terminalUi }, { stackStatus }] = await Promise.all([
+    const [{ openCommand }, { stackStatus }] = await Promise.all([
       import('../deploy/session.js'),
-      import('../deploy/terminal-ui.js'),
       import('../deploy/status.js'),
     ]);
-    const session = await openSession(this.flags);
-    const ui = terminalUi({
+    const { session, ui } = await openCommand(this.flags, {
       json: this.jsonEnabled(),
-      verbose: this.flags.verbose,
-      yes: this.flags.yes,
       interactive: this.interactive,
     });
     return stackStatus(session.env.stackName, session.clients, ui, {

@@ -1,6 +1,7 @@
 import { AwsClients } from '../aws/clients.js';
 import { loadProject, resolveEnvironment } from '../config/project-file.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
+import type { DeployUi } from './interaction.js';
 
 export interface Session {
   env: ResolvedEnvironment;
@@ -18,4 +19,14 @@ export async function openSession(flags: {
   const env = resolveEnvironment(await loadProject(), flags.environment);
   const region = flags.region ?? env.region;
   return { env, region, clients: new AwsClients({ region, profile: flags.profile }) };
+}
+
+/** What every AWS command of this area starts with: the session and the UI for its flags. */
+export async function openCommand(
+  flags: { environment?: string; region?: string; profile?: string; verbose: boolean; yes: boolean },
+  output: { json: boolean; interactive: boolean },
+): Promise<{ session: Session; ui: DeployUi }> {
+  const { terminalUi } = await import('./terminal-ui.js');
+  const session = await openSession(flags);
+  return { session, ui: terminalUi({ ...output, verbose: flags.verbose, yes: flags.yes }) };
 }
