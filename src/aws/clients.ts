@@ -1,3 +1,9 @@
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 /**
@@ -25,4 +31,99 @@ export async function clientConfig(context: AwsContext): Promise<ClientConfig> {
     config.credentials = fromNodeProviderChain({ profile: context.profile });
   }
   return config;
+}
+
+/** Every call any client made, by `Service.Operation` (for `--json`, `--verbose` and the benchmarks). */
+export class CallLog {
+  readonly calls: string[] = [];
+  get count(): number {
+    return this.calls.length;
+  }
+}
+
+interface MiddlewareClient {
+  middlewareStack: {
+    add(
+      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => unknown,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+/**
+ * The clients the deploy engine and its commands use, created on first use (each SDK package is
+ * imported only when needed, so `--help` and commands that never touch a service stay light).
+ */
+export class AwsClients {
+  readonly log = new CallLog();
+  private readonly cache = new Map<string, unknown>();
+  private config: Promise<ClientConfig> | undefined;
+
+  constructor(readonly context: AwsContext) {}
+
+  get region(): string {
+    return this.context.region;
+  }
+
+  private async create<T>(name: string, load: (config: ClientConfig) => Promise<T>): Promise<T> {
+    const cached = this.cache.get(name);
+    if (cached) return cached as T;
+    this.config ??= clientConfig(this.context);
+    const client = await load(await this.config);
+    this.count(name, client as unknown as MiddlewareClient);
+    this.cache.set(name, client);
+    return client;
+  }
+
+  private count(service: string, client: MiddlewareClient): void {
+    client.middlewareStack.add(
+      (next, context) => async (args: unknown) => {
+        this.log.calls.push(`${service}.${(context.commandName ?? '').replace(/Command$/, '')}`);
+        return next(args);
+      },
+      { step: 'initialize', name: 'serverlessInfraCallLog' },
+    );
+  }
+
+  cloudFormation(): Promise<CloudFormationClient> {
+    return this.create('CloudFormation', async (c) => {
+      const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation');
+      return new CloudFormationClient(c);
+    });
+  }
+
+  s3(): Promise<S3Client> {
+    return this.create('S3', async (c) => {
+      const { S3Client } = await import('@aws-sdk/client-s3');
+      return new S3Client(c);
+    });
+  }
+
+  lambda(): Promise<LambdaClient> {
+    return this.create('Lambda', async (c) => {
+      const { LambdaClient } = await import('@aws-sdk/client-lambda');
+      return new LambdaClient(c);
+    });
+  }
+
+  sts(): Promise<STSClient> {
+    return this.create('STS', async (c) => {
+      const { STSClient } = await import('@aws-sdk/client-sts');
+      return new STSClient(c);
+    });
+  }
+
+  codeDeploy(): Promise<CodeDeployClient> {
+    return this.create('CodeDeploy', async (c) => {
+      const { CodeDeployClient } = await import('@aws-sdk/client-codedeploy');
+      return new CodeDeployClient(c);
+    });
+  }
+
+  sns(): Promise<SNSClient> {
+    return this.create('SNS', async (c) => {
+      const { SNSClient } = await import('@aws-sdk/client-sns');
+      return new SNSClient(c);
+    });
+  }
 }

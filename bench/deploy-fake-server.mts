@@ -1,0 +1,10 @@
+// Starts the offline control-plane fake (+ moto) for bench/deploy.bench.mjs and prints its environment
+// as one JSON line; runs until killed.
+import { startFakeAws } from '../test/support/fake-aws/index.js';
+
+const fake = await startFakeAws({ region: 'eu-west-1', timeScale: 200 });
+process.stdout.write(`${JSON.stringify(fake.env)}\n`);
+process.on('SIGTERM', () => {
+  void fake.stop().then(() => process.exit(0));
+});
+setInterval(() => undefined, 60_000);

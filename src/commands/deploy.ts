@@ -1,0 +1,54 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import type { DeployResult } from '../deploy/engine.js';
+
+export default class Deploy extends BaseCommand<typeof Deploy> {
+  static override summary = 'Deploy the stack: synthesize, publish code, show the change set, apply it live.';
+  static override description =
+    `Synthesizes the environment's stack in-process and compares it with what is deployed: when \
+template, parameters, tags and code are unchanged it says so and stops (no upload, three AWS calls). Otherwise it \
+publishes the Lambda code once under its content hash, creates a CloudFormation change set, shows it (replacement or \
+removal of the table, buckets or key is highlighted and needs confirmation, or --yes), executes it and follows every \
+resource live. On failure it prints the root cause and exits non-zero.
+
+A deploy publishes a new Lambda version but leaves traffic where it is; \`shift\` releases it. \
+Ctrl-C while the stack changes asks whether to detach, cancel the update (roll back) or keep waiting.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> -e Production --yes',
+    '<%= config.bin %> <%= command.id %> --profile staging --region eu-west-1 --verbose',
+    'CI=1 <%= config.bin %> <%= command.id %> --json --yes > deploy.json',
+  ];
+
+  static override flags = {
+    force: Flags.boolean({
+      summary: 'Deploy even when nothing changed (re-checks assets, creates a change set).',
+    }),
+    wait: Flags.boolean({
+      summary: 'Wait for another operation on the stack to end (--no-wait refuses instead).',
+      default: true,
+      allowNo: true,
+    }),
+    validate: Flags.boolean({
+      summary: "Also run CDK's built-in template validation while synthesizing (slower).",
+    }),
+  };
+
+  async run(): Promise<DeployResult> {
+    const [{ openCommand }, { deployApp }] = await Promise.all([
+      import('../deploy/session.js'),
+      import('../deploy/app-deploy.js'),
+    ]);
+    const { session, ui } = await openCommand(this.flags, {
+      json: this.jsonEnabled(),
+      interactive: this.interactive,
+    });
+    return deployApp(session, ui, {
+      force: this.flags.force,
+      noWait: !this.flags.wait,
+      verbose: this.flags.verbose,
+      validate: this.flags.validate,
+    });
+  }
+}

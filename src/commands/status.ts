@@ -1,0 +1,41 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import type { StatusResult } from '../deploy/status.js';
+
+export default class Status extends BaseCommand<typeof Status> {
+  static override summary =
+    "Show the environment's stack: status, outputs, alias versions, shifts, subscription.";
+  static override description =
+    `Stack status as CloudFormation names it (e.g. CREATE_COMPLETE) and its last change, the \
+outputs, the function's ARN, which versions the alias live serves and with what weights, the shift in flight or the \
+last one, whether the e-mail subscription is confirmed, and a drift hint. When the stack is changing (for instance \
+after a detached deploy), it follows the operation until it ends; --no-follow just reports.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> -e Production --json',
+    '<%= config.bin %> <%= command.id %> --no-follow',
+  ];
+
+  static override flags = {
+    follow: Flags.boolean({
+      summary: 'Follow an operation in progress until it ends.',
+      default: true,
+      allowNo: true,
+    }),
+  };
+
+  async run(): Promise<StatusResult> {
+    const [{ openCommand }, { stackStatus }] = await Promise.all([
+      import('../deploy/session.js'),
+      import('../deploy/status.js'),
+    ]);
+    const { session, ui } = await openCommand(this.flags, {
+      json: this.jsonEnabled(),
+      interactive: this.interactive,
+    });
+    return stackStatus(session.env.stackName, session.clients, ui, {
+      follow: this.flags.follow && !this.jsonEnabled(),
+    });
+  }
+}

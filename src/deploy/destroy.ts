@@ -1,0 +1,150 @@
+import {
+  DeleteStackCommand,
+  DescribeStackResourcesCommand,
+  GetTemplateCommand,
+  UpdateTerminationProtectionCommand,
+} from '@aws-sdk/client-cloudformation';
+import { explainAwsError } from '../aws/aws-errors.js';
+import type { AwsClients } from '../aws/clients.js';
+import { CancelledError, ExitCode, UserError } from '../errors.js';
+import { confirmOrRefuse, type DeployUi } from './interaction.js';
+import { failureError, followOperation } from './stack-operation.js';
+import { describeStack, isInProgress } from './stack-state.js';
+
+export interface RetainedResource {
+  logicalId: string;
+  type: string;
+  physicalId: string | null;
+  reason: string;
+}
+
+export interface DestroyResult {
+  stackName: string;
+  outcome: 'destroyed' | 'absent' | 'detached';
+  retained: RetainedResource[];
+}
+
+export interface DestroyOptions {
+  /** Production needs the stack name typed (or given here). */
+  production: boolean;
+  confirmName?: string | undefined;
+  /** Turn termination protection off. */
+  force?: boolean;
+  pollMs?: number;
+}
+
+/**
+ * Deletes the stack after confirmation (Production: the stack name typed, --yes is not enough), watches
+ * the deletion, and lists what CloudFormation kept (DeletionPolicy Retain/Snapshot) and why.
+ */
+export async function destroyStack(
+  stackName: string,
+  clients: AwsClients,
+  ui: DeployUi,
+  options: DestroyOptions,
+): Promise<DestroyResult> {
+  try {
+    const cfn = await clients.cloudFormation();
+    const stack = await describeStack(cfn, stackName);
+    if (!stack) {
+      ui.info(`${stackName} does not exist in ${clients.region}: nothing to destroy.`);
+      return { stackName, outcome: 'absent', retained: [] };
+    }
+    if (isInProgress(stack.StackStatus)) {
+      throw new UserError(`${stackName} is busy (${stack.StackStatus}).`, {
+        code: 'StackBusy',
+        suggestion: 'Wait for it (`serverless-infra status`), then destroy.',
+      });
+    }
+    const [template, resources] = await Promise.all([
+      cfn.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' })),
+      cfn.send(new DescribeStackResourcesCommand({ StackName: stackName })),
+    ]);
+    const kept = retainedResources(template.TemplateBody, resources.StackResources ?? []);
+    ui.warn(`This deletes ${stackName} (${stack.StackStatus}) in ${clients.region}.`);
+    if (kept.length) ui.info(`Kept by their DeletionPolicy: ${kept.map((r) => r.logicalId).join(', ')}.`);
+
+    if (options.production) await confirmProduction(ui, stackName, options.confirmName);
+    else await confirmOrRefuse(ui, `Delete ${stackName}?`, `Refusing to delete ${stackName} without --yes.`);
+
+    if (stack.EnableTerminationProtection) {
+      if (!options.force) {
+        throw new UserError(`${stackName} has termination protection on.`, {
+          code: 'TerminationProtection',
+          suggestion: 'Pass --force to turn it off and delete (the retained data stays).',
+        });
+      }
+      await cfn.send(
+        new UpdateTerminationProtectionCommand({ StackName: stackName, EnableTerminationProtection: false }),
+      );
+      ui.info('Termination protection turned off.');
+    }
+    const since = new Date();
+    await cfn.send(new DeleteStackCommand({ StackName: stackName }));
+    const followed = await followOperation(
+      { cfn, ui, pollMs: options.pollMs },
+      { stackName, since, title: `Deleting ${stackName}`, cancellable: false },
+    );
+    if (followed.followed === 'detached') return { stackName, outcome: 'detached', retained: kept };
+    if (followed.stackStatus !== 'DELETE_COMPLETE') throw failureError(stackName, followed, 'Destroy');
+    ui.info(`${stackName} is deleted.`);
+    for (const r of kept) ui.info(`  kept ${r.logicalId} (${r.type}) ${r.physicalId ?? ''}: ${r.reason}`);
+    return { stackName, outcome: 'destroyed', retained: kept };
+  } catch (error) {
+    throw explainAwsError(error, `Destroying ${stackName}`);
+  }
+}
+
+async function confirmProduction(ui: DeployUi, stackName: string, given: string | undefined): Promise<void> {
+  if (given !== undefined) {
+    if (given === stackName) return;
+    throw new UserError(
+      `--confirm "${given}" does not match the stack name ${stackName}. Nothing was deleted.`,
+      {
+        code: 'ConfirmationRequired',
+        exitCode: ExitCode.USAGE,
+      },
+    );
+  }
+  if (!ui.interactive) {
+    throw new UserError(
+      `Destroying the Production stack ${stackName} needs its name typed; --yes is not enough.`,
+      {
+        code: 'ConfirmationRequired',
+        exitCode: ExitCode.USAGE,
+        suggestion: `Run it in a terminal, or pass --confirm ${stackName}.`,
+      },
+    );
+  }
+  const typed = await ui.askText(`Type the stack name (${stackName}) to delete the Production stack:`);
+  if (typed.trim() !== stackName) throw new CancelledError('The name did not match. Nothing was deleted.');
+}
+
+function retainedResources(
+  templateBody: string | undefined,
+  resources: Array<{ LogicalResourceId?: string; PhysicalResourceId?: string; ResourceType?: string }>,
+): RetainedResource[] {
+  let template: { Resources?: Record<string, { Type?: string; DeletionPolicy?: string }> } = {};
+  try {
+    template = JSON.parse(templateBody ?? '{}');
+  } catch {
+    return [];
+  }
+  const physical = new Map(resources.map((r) => [r.LogicalResourceId, r.PhysicalResourceId]));
+  return Object.entries(template.Resources ?? {})
+    .filter(
+      ([, r]) =>
+        r.DeletionPolicy === 'Retain' ||
+        r.DeletionPolicy === 'RetainExceptOnCreate' ||
+        r.DeletionPolicy === 'Snapshot',
+    )
+    .map(([logicalId, r]) => ({
+      logicalId,
+      type: r.Type ?? '',
+      physicalId: physical.get(logicalId) ?? null,
+      reason:
+        r.DeletionPolicy === 'Snapshot'
+          ? 'DeletionPolicy Snapshot: a final snapshot is kept'
+          : 'DeletionPolicy Retain: it holds data or guards it; delete it yourself when you are sure',
+    }));
+}

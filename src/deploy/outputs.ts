@@ -1,0 +1,54 @@
+import type { AwsClients } from '../aws/clients.js';
+
+/** The order and labels the Outputs table shows (CONTRACT.md output keys); others follow by name. */
+const LABELS: Array<[string, string]> = [
+  ['CloudFrontUrl', 'CloudFront URL'],
+  ['ApiUrl', 'API URL'],
+  ['FunctionName', 'Function'],
+  ['AliasArn', 'Alias'],
+  ['NewVersion', 'New version'],
+  ['TableName', 'Table'],
+  ['BucketName', 'Bucket'],
+  ['LogsBucketName', 'Logs bucket'],
+  ['TopicArn', 'Topic'],
+  ['DistributionId', 'Distribution'],
+  ['CodeDeployApplication', 'CodeDeploy app'],
+  ['CodeDeployDeploymentGroup', 'Deployment group'],
+  ['AliasName', 'Alias name'],
+];
+
+export function formatOutputs(outputs: Record<string, string>): string[] {
+  const known = new Map(LABELS);
+  const keys = [
+    ...LABELS.map(([k]) => k).filter((k) => k in outputs),
+    ...Object.keys(outputs)
+      .filter((k) => !known.has(k))
+      .sort(),
+  ];
+  if (keys.length === 0) return [];
+  const labels = keys.map((k) => known.get(k) ?? k);
+  const width = Math.max(...labels.map((l) => l.length));
+  return keys.map((k, i) => `  ${(labels[i] as string).padEnd(width)}  ${outputs[k]}`);
+}
+
+export type SubscriptionState = 'pending-confirmation' | 'confirmed' | 'none' | 'unknown';
+
+/** Whether the e-mail subscription of the topic still waits for the recipient to click the link. */
+export async function subscriptionState(
+  clients: AwsClients,
+  topicArn: string | undefined,
+): Promise<SubscriptionState> {
+  if (!topicArn) return 'unknown';
+  const { ListSubscriptionsByTopicCommand } = await import('@aws-sdk/client-sns');
+  try {
+    const sns = await clients.sns();
+    const out = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+    const subscriptions = out.Subscriptions ?? [];
+    if (subscriptions.length === 0) return 'none';
+    return subscriptions.some((s) => s.SubscriptionArn === 'PendingConfirmation')
+      ? 'pending-confirmation'
+      : 'confirmed';
+  } catch {
+    return 'unknown';
+  }
+}

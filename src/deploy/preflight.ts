@@ -1,0 +1,116 @@
+import type { AwsClients } from '../aws/clients.js';
+import { UserError } from '../errors.js';
+
+export interface Identity {
+  account: string;
+  arn: string;
+}
+
+export async function callerIdentity(clients: AwsClients): Promise<Identity> {
+  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const sts = await clients.sts();
+  const out = await sts.send(new GetCallerIdentityCommand({}));
+  return { account: out.Account ?? '', arn: out.Arn ?? '' };
+}
+
+/** CodeDeploy statuses of a deployment that still moves traffic (CONTRACT.md "Release"). */
+export const IN_FLIGHT = ['Created', 'Queued', 'InProgress', 'Ready', 'Baking'] as const;
+
+/** The id of a deployment of the stack's group still in flight, if any. */
+export async function deploymentInFlight(
+  clients: AwsClients,
+  application: string | undefined,
+  group: string | undefined,
+): Promise<string | undefined> {
+  if (!application || !group) return undefined;
+  const { ListDeploymentsCommand } = await import('@aws-sdk/client-codedeploy');
+  const codeDeploy = await clients.codeDeploy();
+  try {
+    const out = await codeDeploy.send(
+      new ListDeploymentsCommand({
+        applicationName: application,
+        deploymentGroupName: group,
+        includeOnlyStatuses: [...IN_FLIGHT],
+      }),
+    );
+    return out.deployments?.[0];
+  } catch (error) {
+    // The group may not exist yet (a stack from before the release construct): nothing can be in flight.
+    if (/DoesNotExist/.test((error as Error).name)) return undefined;
+    throw error;
+  }
+}
+
+export async function refuseWhileShifting(
+  clients: AwsClients,
+  outputs: Record<string, string>,
+): Promise<void> {
+  const id = await deploymentInFlight(
+    clients,
+    outputs.CodeDeployApplication,
+    outputs.CodeDeployDeploymentGroup,
+  );
+  if (id) {
+    throw new UserError(
+      `A traffic shift is in flight (CodeDeploy deployment ${id}); deploying now would race it.`,
+      {
+        code: 'ShiftInFlight',
+        suggestion:
+          'Wait for it with `serverless-infra shift --watch`, or stop it with `serverless-infra rollback`.',
+      },
+    );
+  }
+}
+
+/** Lambda keeps at least this much concurrency unreserved in every account. */
+const MIN_UNRESERVED = 100;
+
+/**
+ * Reserved concurrency fails the whole stack update when the account cannot spare it (the seed's fixed
+ * 100 did exactly that in new accounts): check before changing anything.
+ */
+export async function checkConcurrency(
+  clients: AwsClients,
+  reserved: number | undefined,
+  functionName: string | undefined,
+): Promise<void> {
+  if (!reserved) return;
+  const Lambda = await import('@aws-sdk/client-lambda');
+  const lambda = await clients.lambda();
+  const settings = await lambda.send(new Lambda.GetAccountSettingsCommand({}));
+  let current = 0;
+  if (functionName) {
+    const out = await lambda
+      .send(new Lambda.GetFunctionConcurrencyCommand({ FunctionName: functionName }))
+      .catch(() => undefined);
+    current = out?.ReservedConcurrentExecutions ?? 0;
+  }
+  const unreserved = (settings.AccountLimit?.UnreservedConcurrentExecutions ?? 0) + current;
+  if (unreserved - reserved < MIN_UNRESERVED) {
+    const total = settings.AccountLimit?.ConcurrentExecutions ?? 0;
+    throw new UserError(
+      `Reserved concurrency ${reserved} does not fit: the account has ${unreserved} unreserved of ${total}, and Lambda keeps ${MIN_UNRESERVED} unreserved.`,
+      {
+        code: 'ConcurrencyQuota',
+        suggestion: `Lower reservedConcurrency to at most ${Math.max(0, unreserved - MIN_UNRESERVED)} in serverless-infra.json (or remove it), or ask AWS for a higher concurrency quota.`,
+      },
+    );
+  }
+}
+
+/** What the alias `live` serves now; '' when the function or alias does not exist yet. */
+export async function liveAliasVersion(
+  clients: AwsClients,
+  functionName: string | undefined,
+): Promise<string> {
+  if (!functionName) return '';
+  const { GetAliasCommand } = await import('@aws-sdk/client-lambda');
+  const lambda = await clients.lambda();
+  try {
+    const out = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: 'live' }));
+    return out.FunctionVersion ?? '';
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return '';
+    throw error;
+  }
+}

@@ -1,0 +1,251 @@
+import {
+  type CloudFormationClient,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  type StackEvent,
+} from '@aws-sdk/client-cloudformation';
+import { isInProgress, isMissingStack } from './stack-state.js';
+
+/** One resource's progress, as shown in the live rows. */
+export interface ResourceProgress {
+  logicalId: string;
+  type: string;
+  status: string;
+  reason?: string | undefined;
+  startedAt: number;
+  finishedAt?: number | undefined;
+}
+
+export interface MonitorListener {
+  /** A new event, oldest first. */
+  onEvent?(event: StackEvent): void;
+  /** The resource rows changed. */
+  onProgress?(rows: ResourceProgress[], done: number, total: number): void;
+}
+
+export interface WatchOptions {
+  stackName: string;
+  /** Events before this instant belong to earlier operations. */
+  since: Date;
+  /** How many resources the operation touches (the change set's size), for "done / total". */
+  expected?: number;
+  listener?: MonitorListener;
+  signal?: AbortSignal;
+  /** First polling interval; it grows while nothing happens (default 1 s, at most 8×). */
+  pollMs?: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface WatchResult {
+  /** 'interrupted' when the signal fired before the operation ended. */
+  outcome: 'finished' | 'interrupted';
+  stackStatus: string | undefined;
+  stackStatusReason?: string | undefined;
+  events: StackEvent[];
+}
+
+const TERMINAL_RESOURCE = /_(COMPLETE|FAILED|SKIPPED)$/;
+
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Follows a stack operation through DescribeStackEvents until the stack leaves *_IN_PROGRESS. Polling is
+ * adaptive: back to the base interval when events arrive, ×1.5 (up to 8× base) while nothing happens, ×2
+ * on throttling, so a long update does not turn into a throttling storm.
+ */
+export class StackMonitor {
+  private readonly seen = new Set<string>();
+  private readonly rows = new Map<string, ResourceProgress>();
+  readonly events: StackEvent[] = [];
+
+  constructor(private readonly cfn: CloudFormationClient) {}
+
+  async watch(options: WatchOptions): Promise<WatchResult> {
+    const base = options.pollMs ?? 1000;
+    const sleep = options.sleep ?? defaultSleep;
+    let interval = base;
+    let quietPolls = 0;
+    for (;;) {
+      if (options.signal?.aborted) return this.result('interrupted', undefined);
+      let fresh: StackEvent[] = [];
+      try {
+        fresh = await this.poll(options.stackName, options.since);
+        interval = fresh.length > 0 ? base : Math.min(interval * 1.5, base * 8);
+      } catch (error) {
+        // A deleted stack can no longer be read by name: the deletion is over.
+        if (isMissingStack(error)) return this.result('finished', 'DELETE_COMPLETE');
+        if (!isThrottling(error)) throw error;
+        interval = Math.min(interval * 2, base * 16);
+      }
+      for (const event of fresh) this.record(event, options);
+      const stackEvent = [...fresh].reverse().find((e) => isStackEvent(e, options.stackName));
+      quietPolls = fresh.length > 0 ? 0 : quietPolls + 1;
+      // Every few quiet polls, ask the stack itself: an operation may end without a final event of ours
+      // (e.g. one started by someone else before we began watching).
+      if (quietPolls >= 4) {
+        quietPolls = 0;
+        const stack = await this.describe(options.stackName);
+        if (!isInProgress(stack?.StackStatus)) {
+          return this.result('finished', stack?.StackStatus, stack?.StackStatusReason);
+        }
+      }
+      if (stackEvent && !isInProgress(stackEvent.ResourceStatus)) {
+        // The stack's own event looks final: confirm with DescribeStacks (CREATE_FAILED, for one, is
+        // followed by a rollback).
+        const stack = await this.describe(options.stackName);
+        if (!isInProgress(stack?.StackStatus)) {
+          return this.result(
+            'finished',
+            stack?.StackStatus ?? stackEvent.ResourceStatus,
+            stack?.StackStatusReason,
+          );
+        }
+      }
+      await sleep(interval, options.signal);
+    }
+  }
+
+  private async describe(stackName: string) {
+    try {
+      const { Stacks } = await this.cfn.send(new DescribeStacksCommand({ StackName: stackName }));
+      return Stacks?.[0];
+    } catch (error) {
+      // A deleted stack can no longer be described by name.
+      if ((error as Error).name === 'ValidationError')
+        return { StackStatus: 'DELETE_COMPLETE', StackStatusReason: undefined };
+      throw error;
+    }
+  }
+
+  /** New events since the last poll, oldest first (the API pages newest first). */
+  private async poll(stackName: string, since: Date): Promise<StackEvent[]> {
+    const fresh: StackEvent[] = [];
+    let token: string | undefined;
+    pages: do {
+      const page = await this.cfn.send(
+        new DescribeStackEventsCommand({ StackName: stackName, NextToken: token }),
+      );
+      for (const event of page.StackEvents ?? []) {
+        if (!event.EventId || this.seen.has(event.EventId)) break pages;
+        if (event.Timestamp && event.Timestamp.getTime() < since.getTime()) break pages;
+        fresh.push(event);
+      }
+      token = page.NextToken;
+    } while (token);
+    return fresh.reverse();
+  }
+
+  private record(event: StackEvent, options: WatchOptions): void {
+    this.seen.add(event.EventId as string);
+    this.events.push(event);
+    options.listener?.onEvent?.(event);
+    if (isStackEvent(event, options.stackName) || !event.LogicalResourceId) return;
+    const at = event.Timestamp?.getTime() ?? Date.now();
+    const row = this.rows.get(event.LogicalResourceId) ?? {
+      logicalId: event.LogicalResourceId,
+      type: event.ResourceType ?? '',
+      status: '',
+      startedAt: at,
+    };
+    row.status = event.ResourceStatus ?? row.status;
+    row.reason = event.ResourceStatusReason;
+    row.finishedAt = TERMINAL_RESOURCE.test(row.status) ? at : undefined;
+    this.rows.set(row.logicalId, row);
+    const rows = [...this.rows.values()];
+    const done = rows.filter((r) => r.finishedAt !== undefined).length;
+    options.listener?.onProgress?.(rows, done, Math.max(options.expected ?? 0, rows.length));
+  }
+
+  private result(
+    outcome: WatchResult['outcome'],
+    stackStatus: string | undefined,
+    reason?: string,
+  ): WatchResult {
+    return { outcome, stackStatus, stackStatusReason: reason, events: this.events };
+  }
+}
+
+export function isStackEvent(event: StackEvent, stackName: string): boolean {
+  return event.ResourceType === 'AWS::CloudFormation::Stack' && event.LogicalResourceId === stackName;
+}
+
+export function isThrottling(error: unknown): boolean {
+  const name = (error as { name?: string })?.name ?? '';
+  return /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/.test(name);
+}
+
+/** A failure worth showing: the first failures that are not the knock-on cancellations of others. */
+export interface RootCause {
+  logicalId: string;
+  type: string;
+  status: string;
+  reason: string;
+  hint?: string | undefined;
+}
+
+const CANCELLED = /cancelled|canceled|Resource creation cancelled|Resource update cancelled/i;
+/** Reasons that only point at another failure. */
+const KNOCK_ON = /The following resource\(s\) failed to|Stack creation failed|Resource\(s\) failed to/i;
+
+/** Hints for reasons seen often enough to name the fix. */
+const HINTS: Array<[RegExp, string]> = [
+  [
+    /ReservedConcurrentExecutions|UnreservedConcurrentExecution/i,
+    'The account has too little unreserved Lambda concurrency: lower reservedConcurrency in the project file or ask AWS for a higher quota.',
+  ],
+  [
+    /already exists/i,
+    'A resource with that name exists outside this stack: delete or import it, or rename it.',
+  ],
+  [/AccessDenied|not authorized|UnauthorizedOperation/i, 'Your credentials lack a permission named above.'],
+  [
+    /BucketAlreadyExists|BucketAlreadyOwnedByYou/i,
+    'Bucket names are global: change resourceId in the project file.',
+  ],
+  [
+    /limit exceeded|LimitExceeded|quota/i,
+    'An account quota is reached: raise it in Service Quotas or delete unused resources.',
+  ],
+  [/KMS|key .* (disabled|pending deletion)/i, 'Check the KMS key state and its key policy.'],
+  [
+    /S3 error: Access Denied|NoSuchKey|code.*S3/i,
+    'The Lambda code object is missing or unreadable: run deploy with --force to re-publish assets.',
+  ],
+];
+
+export function hintFor(reason: string): string | undefined {
+  return HINTS.find(([pattern]) => pattern.test(reason))?.[1];
+}
+
+/** The events that explain a failed operation, oldest first, with a hint where one is known. */
+export function rootCauses(events: StackEvent[], stackName: string): RootCause[] {
+  const failures = events.filter(
+    (e) =>
+      e.ResourceStatus?.endsWith('_FAILED') &&
+      !CANCELLED.test(e.ResourceStatusReason ?? '') &&
+      !(isStackEvent(e, stackName) && KNOCK_ON.test(e.ResourceStatusReason ?? '')),
+  );
+  const specific = failures.filter((e) => !isStackEvent(e, stackName));
+  const chosen = (specific.length > 0 ? specific : failures).slice(0, 3);
+  return chosen.map((e) => {
+    const reason = e.ResourceStatusReason ?? '(no reason given)';
+    return {
+      logicalId: e.LogicalResourceId ?? '',
+      type: e.ResourceType ?? '',
+      status: e.ResourceStatus ?? '',
+      reason,
+      hint: hintFor(reason),
+    };
+  });
+}

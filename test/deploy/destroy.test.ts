@@ -1,0 +1,96 @@
+import {
+  CloudFormationClient,
+  DeleteStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStackResourcesCommand,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+  UpdateTerminationProtectionCommand,
+} from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AwsClients } from '../../src/aws/clients.js';
+import { destroyStack } from '../../src/deploy/destroy.js';
+import { deployedStack, event, RecordingUi, STACK } from './fixtures.js';
+
+const cfn = mockClient(CloudFormationClient);
+const clients = () => new AwsClients({ region: 'eu-west-1' });
+
+beforeEach(() => {
+  cfn.reset();
+  cfn
+    .on(DescribeStacksCommand)
+    .resolvesOnce({ Stacks: [{ ...deployedStack('UPDATE_COMPLETE'), EnableTerminationProtection: true }] })
+    .resolves({ Stacks: [deployedStack('DELETE_COMPLETE')] });
+  cfn.on(GetTemplateCommand).resolves({
+    TemplateBody: JSON.stringify({
+      Resources: {
+        Table: { Type: 'AWS::DynamoDB::Table', DeletionPolicy: 'Retain' },
+        Fn: { Type: 'AWS::Lambda::Function' },
+      },
+    }),
+  });
+  cfn.on(DescribeStackResourcesCommand).resolves({
+    StackResources: [
+      {
+        LogicalResourceId: 'Table',
+        PhysicalResourceId: 'items-table',
+        ResourceType: 'x',
+        ResourceStatus: 'UPDATE_COMPLETE',
+        Timestamp: new Date(),
+      },
+    ],
+  });
+  cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [event(STACK, 'DELETE_COMPLETE')] });
+});
+
+describe('destroy', () => {
+  it('of Production is refused without the typed name, even with --yes', async () => {
+    const error = await destroyStack(STACK, clients(), new RecordingUi(false, true), {
+      production: true,
+      force: true,
+      pollMs: 1,
+    }).catch((e) => e);
+    expect(error.code).toBe('ConfirmationRequired');
+    expect(error.exitCode).toBe(2);
+    expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(0);
+  });
+
+  it('of Production with a mistyped name deletes nothing', async () => {
+    const ui = new RecordingUi(true, false);
+    ui.textAnswer = 'ServerlessInfra-Prod';
+    const error = await destroyStack(STACK, clients(), ui, {
+      production: true,
+      force: true,
+      pollMs: 1,
+    }).catch((e) => e);
+    expect(error.code).toBe('Cancelled');
+    expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(0);
+  });
+
+  it('keeps termination protection unless --force', async () => {
+    const error = await destroyStack(STACK, clients(), new RecordingUi(false, true), {
+      production: true,
+      confirmName: STACK,
+      pollMs: 1,
+    }).catch((e) => e);
+    expect(error.code).toBe('TerminationProtection');
+    expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(0);
+  });
+
+  it('with the typed name and --force: turns protection off, deletes, lists what was retained and why', async () => {
+    const ui = new RecordingUi(true, false);
+    ui.textAnswer = STACK;
+    const result = await destroyStack(STACK, clients(), ui, { production: true, force: true, pollMs: 1 });
+    expect(cfn.commandCalls(UpdateTerminationProtectionCommand)).toHaveLength(1);
+    expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(1);
+    expect(result.outcome).toBe('destroyed');
+    expect(result.retained).toEqual([
+      expect.objectContaining({
+        logicalId: 'Table',
+        physicalId: 'items-table',
+        reason: expect.stringMatching(/Retain/),
+      }),
+    ]);
+  });
+});

@@ -1,0 +1,252 @@
+/**
+ * End to end: the built binary (`bin/run.js`) against the offline control-plane fake (CloudFormation,
+ * CodeDeploy, Lambda, STS) and moto (S3, SNS), reached only through AWS_ENDPOINT_URL_<SERVICE>.
+ * Needs `npm run build` first (npm test does it).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'bin', 'run.js');
+
+let fake: FakeAws;
+const calls: string[] = [];
+
+beforeAll(async () => {
+  fake = await startFakeAws({
+    region: 'eu-west-1',
+    timeScale: 200,
+    onResponse: (r) => calls.push(`${r.service}.${r.operation}`),
+  });
+});
+
+afterAll(async () => {
+  await fake?.stop();
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(dir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      env: { ...process.env, ...fake.env, CI: '1', NODE_NO_WARNINGS: '1', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A project directory with its own handler (bundled by synth), so the test needs no runtime build. */
+async function project(
+  environment: 'Staging' | 'Production' | 'Development',
+  stackName: string,
+): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'si-deploy-e2e-'));
+  await writeFile(
+    path.join(dir, 'handler.mjs'),
+    'export const handler = async () => ({ statusCode: 200, body: "v1" });\n',
+  );
+  await writeFile(
+    path.join(dir, 'serverless-infra.json'),
+    JSON.stringify({
+      schemaVersion: 1,
+      environments: {
+        [environment]: {
+          email: 'ops@example.com',
+          region: 'eu-west-1',
+          stackName,
+          resourceId: Math.random().toString(36).slice(2, 10).padEnd(8, '0'),
+          releaseStrategy: 'LambdaCanary10Percent5Minutes',
+          handler: 'handler.mjs',
+        },
+      },
+    }),
+  );
+  return dir;
+}
+
+function json(r: Run) {
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+/** The result with the values that change from run to run replaced by their kind. */
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(shape);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === 'outputs' ? Object.keys(v as object).sort() : shape(v),
+      ]),
+    );
+  }
+  return value === null ? 'null' : typeof value;
+}
+
+describe('deploy against the offline AWS', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await project('Staging', 'E2e-Staging');
+  });
+
+  it('first deploy creates the toolkit stack, publishes the code and reports outputs', async () => {
+    const r = await run(dir, ['deploy', '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = json(r);
+    expect(result).toMatchObject({
+      outcome: 'deployed',
+      changeSetType: 'CREATE',
+      stackStatus: 'CREATE_COMPLETE',
+    });
+    expect(result.outputs).toHaveProperty('ApiUrl');
+    expect(result.versions.published).toBe(result.outputs.NewVersion);
+    expect(result.versions.live).toBe(result.outputs.NewVersion);
+    expect(result.assets.uploaded).toBeGreaterThan(0);
+    expect(shape(result)).toMatchSnapshot();
+  });
+
+  it('a redeploy without changes is a no-op: at most three AWS calls, nothing uploaded', async () => {
+    const before = calls.length;
+    const r = await run(dir, ['deploy', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = json(r);
+    expect(result.outcome).toBe('no-changes');
+    expect(result.awsCalls).toBeLessThanOrEqual(3);
+    expect(calls.length - before).toBeLessThanOrEqual(3);
+    expect(result.assets.bytesUploaded).toBe(0);
+    expect(shape(result)).toMatchSnapshot();
+  });
+
+  it('status --json carries the stack status as CloudFormation names it, outputs and the alias', async () => {
+    const r = await run(dir, ['status', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = json(r);
+    expect(result).toMatchObject({ exists: true, stackStatus: 'CREATE_COMPLETE' });
+    expect(result.alias?.name).toBe('live');
+    expect(shape(result)).toMatchSnapshot();
+  });
+
+  it('an update with new code publishes it, keeps traffic on the live version and names the next step', async () => {
+    await writeFile(
+      path.join(dir, 'handler.mjs'),
+      'export const handler = async () => ({ statusCode: 200, body: "v2" });\n',
+    );
+    const r = await run(dir, ['deploy', '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = json(r);
+    expect(result).toMatchObject({
+      outcome: 'deployed',
+      changeSetType: 'UPDATE',
+      stackStatus: 'UPDATE_COMPLETE',
+    });
+    expect(result.assets.uploaded).toBe(1);
+    expect(Number(result.versions.published)).toBeGreaterThan(Number(result.versions.live));
+    const human = await run(dir, ['deploy', '--force', '--yes']);
+    expect(human.code, human.stderr).toBe(0);
+  });
+
+  it('survives throttling', async () => {
+    fake.faults.throttle('DescribeStacks', 2);
+    fake.faults.throttle('GetTemplate', 1);
+    const r = await run(dir, ['deploy', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json(r).outcome).toBe('no-changes');
+  });
+
+  it('expired credentials: a message that names the fix, exit 1', async () => {
+    fake.faults.expireCredentials();
+    try {
+      const r = await run(dir, ['deploy']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/credentials have expired/);
+      expect(r.stderr).toMatch(/sso login|--profile/);
+    } finally {
+      fake.faults.restoreCredentials();
+    }
+  });
+  it('a busy stack with --no-wait is refused', async () => {
+    // Fake time runs 200× faster: 2,000 s of fake time are ~10 s of ours.
+    fake.faults.makeStackBusy('E2e-Staging', 2_000_000);
+    const r = await run(dir, ['deploy', '--force', '--no-wait']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/busy \(UPDATE_IN_PROGRESS\)/);
+    expect(r.stderr).toMatch(/--no-wait/);
+    // Without --no-wait, deploy waits for the other operation to end, then finds nothing to do.
+    const waited = await run(dir, ['deploy', '--json']);
+    expect(waited.code, waited.stderr).toBe(0);
+    expect(json(waited).outcome).toBe('no-changes');
+  });
+});
+
+describe('failures and recovery', () => {
+  it('a failing resource: the root cause is printed and the exit code is 1; the next deploy recreates the stack', async () => {
+    const dir = await project('Development', 'E2e-Failing');
+    fake.faults.failResource('DataTableFDBAD0F2', 'Table limit exceeded for the account (fake)', {
+      times: 1,
+    });
+    const failed = await run(dir, ['deploy', '--yes']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/Root cause/);
+    expect(failed.stderr).toMatch(
+      /DataTableFDBAD0F2 \(AWS::DynamoDB::Table\) CREATE_FAILED: Table limit exceeded/,
+    );
+
+    const refused = await run(dir, ['deploy']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/ROLLBACK_COMPLETE/);
+
+    const recovered = await run(dir, ['deploy', '--yes', '--json']);
+    expect(recovered.code, recovered.stderr).toBe(0);
+    expect(json(recovered)).toMatchObject({ outcome: 'deployed', changeSetType: 'CREATE' });
+  }, 180_000);
+});
+
+describe('destroy', () => {
+  it('of Production is refused without the typed name, even with --yes', async () => {
+    const dir = await project('Production', 'E2e-Production');
+    const deployed = await run(dir, ['deploy', '--yes']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const refused = await run(dir, ['destroy', '--yes']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/needs its name typed/);
+    const status = json(await run(dir, ['status', '--json']));
+    expect(status.exists).toBe(true);
+
+    const protectedStack = await run(dir, ['destroy', '--confirm', 'E2e-Production']);
+    expect(protectedStack.stderr).toMatch(/termination protection/);
+    expect(protectedStack.code).toBe(1);
+
+    const destroyed = await run(dir, ['destroy', '--confirm', 'E2e-Production', '--force', '--json']);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    const result = json(destroyed);
+    expect(result.outcome).toBe('destroyed');
+    expect(result.retained.map((r: { type: string }) => r.type)).toContain('AWS::DynamoDB::Table');
+  });
+});
