@@ -187,12 +187,12 @@ const SYMBOL: Record<ChangeAction, string> = {
 /** The change table as plain text lines (the caller colours destructive rows). */
 export function formatChangeRows(rows: ChangeRow[]): string[] {
   if (rows.length === 0) return ['  (no resource changes)'];
-  const width = Math.max(...rows.map((r) => r.logicalId.length));
+  // The type first: its width is bounded, while logical ids (a Lambda version's carries a hash) are not,
+  // and a wide id column pushed the types past the terminal's edge.
   const typeWidth = Math.max(...rows.map((r) => r.type.length));
   return rows.map((r) => {
     const why = r.replacementCauses.length > 0 ? `  (because of ${r.replacementCauses.join(', ')})` : '';
     const flag = r.destructive ? '  ⚠ DATA LOSS' : '';
-    const type = why || flag ? r.type.padEnd(typeWidth) : r.type;
-    return `  ${SYMBOL[r.action]} ${r.action.padEnd(8)} ${r.logicalId.padEnd(width)}  ${type}${why}${flag}`;
+    return `  ${SYMBOL[r.action]} ${r.action.padEnd(8)} ${r.type.padEnd(typeWidth)}  ${r.logicalId}${why}${flag}`;
   });
 }

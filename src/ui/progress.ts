@@ -89,7 +89,8 @@ async function liveStep<T>(title: string, run: (report: StepReporter) => Promise
             },
           });
         },
-        rendererOptions: { outputBar: Number.POSITIVE_INFINITY, persistentOutput: false },
+        // Only the latest picture: the buffer keeps `outputBar` writes (not lines), and each write is a whole picture.
+        rendererOptions: { outputBar: true, persistentOutput: false },
       },
     ],
     {
