@@ -122,6 +122,28 @@ export interface ReleaseView {
 
 interface Output {
   write(text: string): unknown;
+  /** The terminal's width, when the output is one. */
+  columns?: number;
+}
+
+/**
+ * Cuts a line to the terminal's width (ANSI styling does not count). A wrapped line would take two rows,
+ * and the redraw, which moves up one row per line, would leave a row of the previous frame behind.
+ */
+export function fitToWidth(line: string, columns: number | undefined): string {
+  const ansi = /\u001b\[[0-9;]*m/g;
+  if (!columns || line.replace(ansi, '').length <= columns) return line;
+  let visible = 0;
+  let cut = 0;
+  while (cut < line.length && visible < columns - 1) {
+    const escape = /^\u001b\[[0-9;]*m/.exec(line.slice(cut));
+    if (escape) cut += escape[0].length;
+    else {
+      visible++;
+      cut++;
+    }
+  }
+  return `${line.slice(0, cut)}…\u001b[0m`;
 }
 
 /** Redraws in place on a terminal, and every second so the countdown and elapsed time move. */
@@ -149,7 +171,8 @@ export class LiveView implements ReleaseView {
     if (!this.last) return;
     const lines = renderLive(this.last, this.now(), this.title);
     const up = this.drawn > 0 ? `\u001b[${this.drawn}F` : '';
-    this.out.write(`${up}${lines.map((l) => `\u001b[2K${l}`).join('\n')}\n\u001b[J`);
+    const fitted = lines.map((l) => `\u001b[2K${fitToWidth(l, this.out.columns)}`);
+    this.out.write(`${up}${fitted.join('\n')}\n\u001b[J`);
     this.drawn = lines.length;
   }
 

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeSnapshot, type ReleaseSnapshot, targetPercent } from '../../src/release/snapshot.js';
 import { aliasTraffic } from '../../src/release/versions.js';
-import { formatDuration, LiveView, PlainView, plainLines, renderLive } from '../../src/release/view.js';
+import {
+  fitToWidth,
+  formatDuration,
+  LiveView,
+  PlainView,
+  plainLines,
+  renderLive,
+} from '../../src/release/view.js';
 
 const T0 = Date.UTC(2026, 0, 15, 14, 0, 0);
 let tz: string | undefined;
@@ -142,5 +149,19 @@ describe('targetPercent', () => {
   it('lets the alias settle the ambiguous case: 1 is 1 % when the alias routes 1 %', () => {
     expect(targetPercent(target(1), 1)).toBe(1);
     expect(targetPercent(target(1), 100)).toBe(100);
+  });
+});
+
+describe('fitToWidth', () => {
+  it('keeps a line that fits, and cuts a longer one to the width with an ellipsis', () => {
+    expect(fitToWidth('abcdef', 6)).toBe('abcdef');
+    expect(fitToWidth('abcdefgh', 6)).toBe('abcde…\u001b[0m');
+    expect(fitToWidth('abcdefgh', undefined)).toBe('abcdefgh');
+  });
+
+  it('does not count ANSI styling as width', () => {
+    const styled = '\u001b[31mred\u001b[39m text';
+    expect(fitToWidth(styled, 8)).toBe(styled);
+    expect(fitToWidth(styled, 5)).toBe('\u001b[31mred\u001b[39m …\u001b[0m');
   });
 });
