@@ -52,6 +52,15 @@ interface CacheFile {
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
+/** The parts of Node's CommonJS loader the hooks wrap or use (the same from Node 20 to 24). */
+const loader = Module as unknown as {
+  _resolveFilename(this: unknown, request: string, parent?: Module, isMain?: boolean, options?: unknown): string;
+  _resolveLookupPaths(request: string, parent: Module): string[] | null;
+  _extensions: NodeJS.Require['extensions'];
+  _cache: NodeJS.Require['cache'];
+  prototype: { _compile(this: Module, content: string, filename: string, ...rest: unknown[]): unknown };
+};
+
 const FILE_FORMAT = 1;
 const PACKAGES = ['aws-cdk-lib', 'constructs', '@aws-cdk/cloud-assembly-schema'];
 const IN_SCOPE = /[\\/]node_modules[\\/](?:aws-cdk-lib|constructs|@aws-cdk[\\/]cloud-assembly-schema)[\\/]/;
@@ -59,10 +68,6 @@ const IN_SCOPE = /[\\/]node_modules[\\/](?:aws-cdk-lib|constructs|@aws-cdk[\\/]c
 // keeps the line and column numbers in stack traces those of the file.
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {\n';
 const WRAPPER_TAIL = '\n})';
-// `Module.prototype._compile` is given this stub instead of the file: Node then builds `require`, `module` and
-// the rest exactly as usual and hands them to the stub, which runs the function compiled with the cache.
-const RUN_COMPILED = 'serverless-infra.compile-cache.run';
-const STUB = `return globalThis[Symbol.for(${JSON.stringify(RUN_COMPILED)})](this, arguments);`;
 
 let installed: CompileCache | undefined;
 
@@ -75,11 +80,17 @@ export function enableCompileCache(directory = defaultCacheDirectory()): Compile
   if (installed) return installed;
   if (process.env.NODE_DISABLE_COMPILE_CACHE || !directory) return undefined;
   try {
-    installed = nodeCompileCache(directory) ?? installHooks(directory);
+    installed = nodeCompileCache(directory) ?? (usesPolicy() ? undefined : installHooks(directory));
   } catch {
     installed = undefined;
   }
   return installed;
+}
+
+/** An experimental policy checks each module's integrity in Node's _compile, which the hook replaces. */
+function usesPolicy(): boolean {
+  const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return options.some((o) => o.startsWith('--experimental-policy') || o.startsWith('--policy-integrity'));
 }
 
 function defaultCacheDirectory(): string | undefined {
@@ -112,37 +123,22 @@ function installHooks(directory: string): CompileCache {
   const compiled: Array<{ filename: string; fingerprint: Fingerprint; script: vm.Script }> = [];
   const resolved = new Map<string, string>();
 
-  const ModuleInternals = Module as unknown as {
-    _resolveFilename(this: unknown, request: string, parent?: Module, ...rest: unknown[]): string;
-    prototype: { _compile(this: Module, content: string, filename: string, ...rest: unknown[]): unknown };
-  };
-
-  const resolveFilename = ModuleInternals._resolveFilename;
-  ModuleInternals._resolveFilename = function resolveWithCache(request, parent, ...rest) {
-    // rest[1] is require.resolve's `options` (own lookup paths): not cached.
-    if (!parent?.filename || rest[1] !== undefined || !IN_SCOPE.test(parent.filename)) {
-      return resolveFilename.call(this, request, parent, ...rest);
+  const resolveFilename = loader._resolveFilename;
+  loader._resolveFilename = function resolveWithCache(request, parent, isMain, options) {
+    // `options` are require.resolve's own lookup paths: not cached.
+    if (!parent?.filename || options !== undefined || !IN_SCOPE.test(parent.filename)) {
+      return resolveFilename.call(this, request, parent, isMain, options);
     }
     const key = `${path.dirname(parent.filename)}\0${request}`;
     const known = stored.resolutions.get(key);
     if (known !== undefined && isFile(known)) return known;
-    const filename = resolveFilename.call(this, request, parent, ...rest);
+    const filename = resolveFilename.call(this, request, parent, isMain, options);
     if (path.isAbsolute(filename) && IN_SCOPE.test(filename)) resolved.set(key, filename);
     return filename;
   };
 
-  let pending: AnyFunction | undefined;
-  Object.defineProperty(globalThis, Symbol.for(RUN_COMPILED), {
-    value(thisValue: unknown, args: unknown[]) {
-      const fn = pending;
-      pending = undefined;
-      if (!fn) throw new Error('serverless-infra compile cache: no compiled module to run');
-      return fn.apply(thisValue, args);
-    },
-  });
-
-  const compile = ModuleInternals.prototype._compile;
-  ModuleInternals.prototype._compile = function compileWithCache(content, filename, ...rest) {
+  const compile = loader.prototype._compile;
+  loader.prototype._compile = function compileWithCache(content, filename, ...rest) {
     // rest[0] is the format (Node >= 20.19): ES modules and files out of scope are Node's as usual.
     const format = rest[0];
     const fn =
@@ -150,12 +146,9 @@ function installHooks(directory: string): CompileCache {
         ? compileCached(content, filename)
         : undefined;
     if (!fn) return compile.call(this, content, filename, ...rest);
-    pending = fn;
-    try {
-      return compile.call(this, STUB, filename, ...rest);
-    } finally {
-      pending = undefined;
-    }
+    // What Node's _compile does for a module that is not the main one (no policy: see enableCompileCache).
+    const exports = this.exports;
+    return fn.call(exports, exports, requireFunction(this), this, filename, path.dirname(filename));
   };
 
   function compileCached(content: string, filename: string): AnyFunction | undefined {
@@ -205,6 +198,19 @@ function installHooks(directory: string): CompileCache {
   }
 
   return { location, stats, flush };
+}
+
+/** The `require` Node gives a CommonJS module (its makeRequireFunction, without policy redirects). */
+function requireFunction(module: Module): NodeJS.Require {
+  const require = ((id: string) => module.require(id)) as NodeJS.Require;
+  const resolve = ((request: string, options?: unknown) =>
+    loader._resolveFilename(request, module, false, options)) as NodeJS.RequireResolve;
+  resolve.paths = (request: string) => loader._resolveLookupPaths(request, module);
+  require.resolve = resolve;
+  require.main = process.mainModule;
+  require.extensions = loader._extensions;
+  require.cache = loader._cache;
+  return require;
 }
 
 // Node's default loader answers an import() in a cached file (Node >= 20.13; typed loosely because older
