@@ -14,11 +14,13 @@
  * used only while the packages' package.json files are unchanged and the file found still exists.
  * Any error means a normal compile: the cache can make a synth faster, never break it.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import zlib from 'node:zlib';
 
 /** The cache of this process; `flush()` writes what it learnt since it was read. */
 export interface CompileCache {
@@ -39,6 +41,8 @@ interface Fingerprint {
 interface Entry extends Fingerprint {
   offset: number;
   length: number;
+  /** Of the code: V8 does not check it, and code damaged on disk would crash the process. */
+  checksum: number;
 }
 
 interface CacheFile {
@@ -61,7 +65,7 @@ const loader = Module as unknown as {
   prototype: { _compile(this: Module, content: string, filename: string, ...rest: unknown[]): unknown };
 };
 
-const FILE_FORMAT = 1;
+const FILE_FORMAT = 2;
 const PACKAGES = ['aws-cdk-lib', 'constructs', '@aws-cdk/cloud-assembly-schema'];
 const IN_SCOPE = /[\\/]node_modules[\\/](?:aws-cdk-lib|constructs|@aws-cdk[\\/]cloud-assembly-schema)[\\/]/;
 // The wrapper Node puts around a CommonJS module. The source starts on its own line, and lineOffset -1
@@ -156,10 +160,8 @@ function installHooks(directory: string): CompileCache {
       const stat = statSync(filename);
       const fingerprint = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
       const entry = stored.entries.get(filename);
-      const cachedData =
-        entry && sameFingerprint(entry, fingerprint)
-          ? stored.data.subarray(entry.offset, entry.offset + entry.length)
-          : undefined;
+      const data = entry && sameFingerprint(entry, fingerprint) ? codeOf(stored, entry) : undefined;
+      const cachedData = data && checksum(data) === entry?.checksum ? data : undefined;
       const script = new vm.Script(WRAPPER_HEAD + content + WRAPPER_TAIL, {
         filename,
         lineOffset: -1,
@@ -183,7 +185,7 @@ function installHooks(directory: string): CompileCache {
     try {
       const code = new Map<string, Fingerprint & { data: Buffer }>();
       for (const [filename, e] of stored.entries) {
-        code.set(filename, { ...e, data: stored.data.subarray(e.offset, e.offset + e.length) });
+        code.set(filename, { size: e.size, mtimeMs: e.mtimeMs, ctimeMs: e.ctimeMs, data: codeOf(stored, e) });
       }
       // Taken now, after the modules ran, V8's code includes the functions compiled since: what a synth calls.
       for (const c of compiled) code.set(c.filename, { ...c.fingerprint, data: c.script.createCachedData() });
@@ -220,6 +222,16 @@ const defaultLoader = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT
 const dynamicImport = defaultLoader
   ? { importModuleDynamically: defaultLoader as vm.ScriptOptions['importModuleDynamically'] }
   : {};
+
+function codeOf(file: CacheFile, entry: Entry): Buffer {
+  return file.data.subarray(entry.offset, entry.offset + entry.length);
+}
+
+/** CRC-32 (zlib.crc32, Node >= 20.15), else the first 32 bits of a SHA-1. */
+function checksum(data: Buffer): number {
+  const { crc32 } = zlib as { crc32?: (data: Buffer) => number };
+  return crc32 ? crc32(data) : createHash('sha1').update(data).digest().readUInt32LE(0);
+}
 
 function isFile(filename: string): boolean {
   return statSync(filename, { throwIfNoEntry: false })?.isFile() ?? false;
@@ -264,7 +276,7 @@ function readCacheFile(file: string): CacheFile {
     const entries = new Map<string, Entry>();
     for (const [filename, e] of Object.entries(header.entries ?? {})) {
       const valid =
-        [e.size, e.mtimeMs, e.ctimeMs, e.offset, e.length].every(Number.isFinite) &&
+        [e.size, e.mtimeMs, e.ctimeMs, e.offset, e.length, e.checksum].every(Number.isFinite) &&
         e.offset >= 0 &&
         e.length > 0 &&
         e.offset + e.length <= data.length;
@@ -290,7 +302,7 @@ function writeCacheFile(
   const chunks: Buffer[] = [];
   let offset = 0;
   for (const [filename, { data, ...fingerprint }] of code) {
-    entries[filename] = { ...fingerprint, offset, length: data.length };
+    entries[filename] = { ...fingerprint, offset, length: data.length, checksum: checksum(data) };
     chunks.push(data);
     offset += data.length;
   }
