@@ -1,6 +1,6 @@
 /**
- * A code cache for aws-cdk-lib, so that a synth does not compile and resolve ~320 CommonJS files (~6 MB,
- * among them region-info's 1.3 MB fact table) from scratch on every run: about half of a synth's time.
+ * A code cache for aws-cdk-lib, so that a synth does not compile and resolve ~400 CommonJS files (~6 MB, among
+ * them region-info's 1.3 MB fact table) from scratch on every run: most of a synth's own time.
  *
  * Node >= 22.1 has this built in (`module.enableCompileCache()`). On older Node the cache hooks
  * `Module.prototype._compile` and `Module._resolveFilename` for files under `node_modules/aws-cdk-lib/` (its
@@ -8,10 +8,11 @@
  * only. None of them uses a dynamic `import()`, which a generic hook such as the `v8-compile-cache` package
  * breaks (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING in oclif); the hook passes Node's default loader anyway.
  *
- * One cache file per Node.js and aws-cdk-lib version, in the user's cache directory, written atomically. It holds
- * V8's code for each file, used only while the file has the size, mtime and ctime it had (any write changes the
- * ctime; V8 itself refuses code from another V8 version or flag set), and where each `require` of these files led,
- * used only while the packages' package.json files are unchanged and the file found still exists.
+ * One cache file per Node.js and aws-cdk-lib version in the user's cache directory, replaced atomically. It
+ * holds V8's code for each file, used only for the exact source it was made from (length and SHA-1; V8 itself
+ * refuses code from another V8 version or flag set) and only when intact (checksum: V8 does not check, and
+ * damaged code would crash the process); and where each `require` in these files led, used only while the
+ * packages' package.json files are unchanged and the file found still exists.
  * Any error means a normal compile: the cache can make a synth faster, never break it.
  */
 import { createHash } from 'node:crypto';
@@ -32,15 +33,15 @@ export interface CompileCache {
   flush(): boolean;
 }
 
+/** Of a file's source as Node hands it over: the code is used only for that exact source. */
 interface Fingerprint {
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
+  length: number;
+  sha1: string;
 }
 
 interface Entry extends Fingerprint {
   offset: number;
-  length: number;
+  bytes: number;
   /** Of the code: V8 does not check it, and code damaged on disk would crash the process. */
   checksum: number;
 }
@@ -157,8 +158,7 @@ function installHooks(directory: string): CompileCache {
 
   function compileCached(content: string, filename: string): AnyFunction | undefined {
     try {
-      const stat = statSync(filename);
-      const fingerprint = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
+      const fingerprint = { length: content.length, sha1: createHash('sha1').update(content).digest('hex') };
       const entry = stored.entries.get(filename);
       const data = entry && sameFingerprint(entry, fingerprint) ? codeOf(stored, entry) : undefined;
       const cachedData = data && checksum(data) === entry?.checksum ? data : undefined;
@@ -185,7 +185,7 @@ function installHooks(directory: string): CompileCache {
     try {
       const code = new Map<string, Fingerprint & { data: Buffer }>();
       for (const [filename, e] of stored.entries) {
-        code.set(filename, { size: e.size, mtimeMs: e.mtimeMs, ctimeMs: e.ctimeMs, data: codeOf(stored, e) });
+        code.set(filename, { length: e.length, sha1: e.sha1, data: codeOf(stored, e) });
       }
       // Taken now, after the modules ran, V8's code includes the functions compiled since: what a synth calls.
       for (const c of compiled) code.set(c.filename, { ...c.fingerprint, data: c.script.createCachedData() });
@@ -224,7 +224,7 @@ const dynamicImport = defaultLoader
   : {};
 
 function codeOf(file: CacheFile, entry: Entry): Buffer {
-  return file.data.subarray(entry.offset, entry.offset + entry.length);
+  return file.data.subarray(entry.offset, entry.offset + entry.bytes);
 }
 
 /** CRC-32 (zlib.crc32, Node >= 20.15), else the first 32 bits of a SHA-1. */
@@ -238,7 +238,7 @@ function isFile(filename: string): boolean {
 }
 
 function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+  return a.length === b.length && a.sha1 === b.sha1;
 }
 
 /** The package.json files of the cached packages (as aws-cdk-lib finds them): an install changes them. */
@@ -258,7 +258,7 @@ function packagesFingerprint(cdkPackageJson: string): string {
 
 /*
  * The cache file: a 4-byte little-endian header length, the header (JSON: format, packages, entries by file
- * name with fingerprint, offset and length, resolutions), then the concatenated code.
+ * name with source fingerprint, offset, bytes and checksum; resolutions), then the concatenated code.
  */
 function readCacheFile(file: string): CacheFile {
   const empty: CacheFile = { packages: '', entries: new Map(), resolutions: new Map(), data: Buffer.alloc(0) };
@@ -276,10 +276,11 @@ function readCacheFile(file: string): CacheFile {
     const entries = new Map<string, Entry>();
     for (const [filename, e] of Object.entries(header.entries ?? {})) {
       const valid =
-        [e.size, e.mtimeMs, e.ctimeMs, e.offset, e.length, e.checksum].every(Number.isFinite) &&
+        [e.length, e.offset, e.bytes, e.checksum].every(Number.isFinite) &&
+        typeof e.sha1 === 'string' &&
         e.offset >= 0 &&
-        e.length > 0 &&
-        e.offset + e.length <= data.length;
+        e.bytes > 0 &&
+        e.offset + e.bytes <= data.length;
       if (valid) entries.set(filename, e);
     }
     const resolutions = new Map<string, string>();
@@ -302,7 +303,7 @@ function writeCacheFile(
   const chunks: Buffer[] = [];
   let offset = 0;
   for (const [filename, { data, ...fingerprint }] of code) {
-    entries[filename] = { ...fingerprint, offset, length: data.length, checksum: checksum(data) };
+    entries[filename] = { ...fingerprint, offset, bytes: data.length, checksum: checksum(data) };
     chunks.push(data);
     offset += data.length;
   }
