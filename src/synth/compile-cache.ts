@@ -59,7 +59,13 @@ type AnyFunction = (...args: unknown[]) => unknown;
 
 /** The parts of Node's CommonJS loader the hooks wrap or use (the same from Node 20 to 24). */
 const loader = Module as unknown as {
-  _resolveFilename(this: unknown, request: string, parent?: Module, isMain?: boolean, options?: unknown): string;
+  _resolveFilename(
+    this: unknown,
+    request: string,
+    parent?: Module,
+    isMain?: boolean,
+    options?: unknown,
+  ): string;
   _resolveLookupPaths(request: string, parent: Module): string[] | null;
   _extensions: NodeJS.Require['extensions'];
   _cache: NodeJS.Require['cache'];
@@ -252,7 +258,8 @@ function packagesFingerprint(cdkPackageJson: string): string {
       return [name];
     }
   });
-  const symlinks = Boolean(process.env.NODE_PRESERVE_SYMLINKS) || process.execArgv.includes('--preserve-symlinks');
+  const symlinks =
+    Boolean(process.env.NODE_PRESERVE_SYMLINKS) || process.execArgv.includes('--preserve-symlinks');
   return JSON.stringify({ fingerprints, symlinks });
 }
 
@@ -261,7 +268,12 @@ function packagesFingerprint(cdkPackageJson: string): string {
  * name with source fingerprint, offset, bytes and checksum; resolutions), then the concatenated code.
  */
 function readCacheFile(file: string): CacheFile {
-  const empty: CacheFile = { packages: '', entries: new Map(), resolutions: new Map(), data: Buffer.alloc(0) };
+  const empty: CacheFile = {
+    packages: '',
+    entries: new Map(),
+    resolutions: new Map(),
+    data: Buffer.alloc(0),
+  };
   try {
     const raw = readFileSync(file);
     const headerLength = raw.readUInt32LE(0);
