@@ -5,12 +5,13 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from './synth-fixtures.js';
+import { PRODUCTION, tempDir } from './synth-fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const child = path.join(here, 'fixtures', 'synth-with-cache.ts');
 const tsx = import.meta.resolve('tsx');
-const TEMPLATE = 'ServerlessInfra-Production.template.json';
+const ENVIRONMENT = { ...PRODUCTION, handler: 'handlers/hello.ts' }; // relative to the fixtures
+const TEMPLATE = `${PRODUCTION.stackName}.template.json`;
 // Node >= 22.1 caches compiled code itself; the hooks (and their statistics) are for older versions.
 const hooked = !('enableCompileCache' in (await import('node:module')).default);
 
@@ -22,7 +23,7 @@ interface Run {
 
 function synth(cacheHome: string, env: Record<string, string> = {}): Run {
   const outdir = tempDir('cache-out');
-  const run = spawnSync(process.execPath, ['--import', tsx, child, outdir], {
+  const run = spawnSync(process.execPath, ['--import', tsx, child, outdir, JSON.stringify(ENVIRONMENT)], {
     env: { ...process.env, XDG_CACHE_HOME: cacheHome, NODE_DISABLE_COMPILE_CACHE: '', ...env },
     encoding: 'utf8',
   });
