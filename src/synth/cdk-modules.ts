@@ -1,7 +1,4 @@
-import module, { createRequire } from 'node:module';
-
-// Node >= 22.1 can cache compiled code on disk: most of a synth's start is compiling aws-cdk-lib.
-(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+import { createRequire } from 'node:module';
 
 /**
  * `require` for aws-cdk-lib modules. aws-cdk-lib is CommonJS with lazy exports (a class's file loads when

@@ -1,0 +1,338 @@
+/**
+ * A code cache for aws-cdk-lib, so that a synth does not compile and resolve ~400 CommonJS files (~6 MB, among
+ * them region-info's 1.3 MB fact table) from scratch on every run: most of a synth's own time.
+ *
+ * Node >= 22.1 has this built in (`module.enableCompileCache()`). On older Node the cache hooks
+ * `Module.prototype._compile` and `Module._resolveFilename` for files under `node_modules/aws-cdk-lib/` (its
+ * bundled dependencies included), `node_modules/constructs/` and `node_modules/@aws-cdk/cloud-assembly-schema/`
+ * only. None of them uses a dynamic `import()`, which a generic hook such as the `v8-compile-cache` package
+ * breaks (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING in oclif); the hook passes Node's default loader anyway.
+ *
+ * One cache file per Node.js and aws-cdk-lib version in the user's cache directory, replaced atomically. It
+ * holds V8's code for each file, used only for the exact source it was made from (length and SHA-1; V8 itself
+ * refuses code from another V8 version or flag set) and only when intact (checksum: V8 does not check, and
+ * damaged code would crash the process); and where each `require` in these files led, used only while the
+ * packages' package.json files are unchanged and the file found still exists.
+ * Any error means a normal compile: the cache can make a synth faster, never break it.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import zlib from 'node:zlib';
+
+/** The cache of this process; `flush()` writes what it learnt since it was read. */
+export interface CompileCache {
+  /** The cache file (Node < 22.1) or directory (Node's own compile cache). */
+  readonly location: string;
+  /** Files compiled with cached code / from source, in this process. */
+  readonly stats: { hits: number; misses: number };
+  /** Writes the code of the files compiled from source and the new resolutions; false when nothing was written. */
+  flush(): boolean;
+}
+
+/** Of a file's source as Node hands it over: the code is used only for that exact source. */
+interface Fingerprint {
+  length: number;
+  sha1: string;
+}
+
+interface Entry extends Fingerprint {
+  offset: number;
+  bytes: number;
+  /** Of the code: V8 does not check it, and code damaged on disk would crash the process. */
+  checksum: number;
+}
+
+interface CacheFile {
+  /** The packages' package.json fingerprints the resolutions were recorded with. */
+  packages: string;
+  entries: Map<string, Entry>;
+  /** `<directory of the requiring file>\0<request>` -> file. */
+  resolutions: Map<string, string>;
+  data: Buffer;
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/** The parts of Node's CommonJS loader the hooks wrap or use (the same from Node 20 to 24). */
+const loader = Module as unknown as {
+  _resolveFilename(
+    this: unknown,
+    request: string,
+    parent?: Module,
+    isMain?: boolean,
+    options?: unknown,
+  ): string;
+  _resolveLookupPaths(request: string, parent: Module): string[] | null;
+  _extensions: NodeJS.Require['extensions'];
+  _cache: NodeJS.Require['cache'];
+  prototype: { _compile(this: Module, content: string, filename: string, ...rest: unknown[]): unknown };
+};
+
+const FILE_FORMAT = 2;
+const PACKAGES = ['aws-cdk-lib', 'constructs', '@aws-cdk/cloud-assembly-schema'];
+const IN_SCOPE = /[\\/]node_modules[\\/](?:aws-cdk-lib|constructs|@aws-cdk[\\/]cloud-assembly-schema)[\\/]/;
+// The wrapper Node puts around a CommonJS module. The source starts on its own line, and lineOffset -1
+// keeps the line and column numbers in stack traces those of the file.
+const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {\n';
+const WRAPPER_TAIL = '\n})';
+
+let installed: CompileCache | undefined;
+
+/**
+ * Turns the cache on for the rest of the process (idempotent). `directory` defaults to
+ * `$XDG_CACHE_HOME/serverless-infra` (else `~/.cache/serverless-infra`). Off when NODE_DISABLE_COMPILE_CACHE
+ * is set, as Node's own cache is; undefined when off or unavailable.
+ */
+export function enableCompileCache(directory = defaultCacheDirectory()): CompileCache | undefined {
+  if (installed) return installed;
+  if (process.env.NODE_DISABLE_COMPILE_CACHE || !directory) return undefined;
+  try {
+    installed = nodeCompileCache(directory) ?? (usesPolicy() ? undefined : installHooks(directory));
+  } catch {
+    installed = undefined;
+  }
+  return installed;
+}
+
+/** An experimental policy checks each module's integrity in Node's _compile, which the hook replaces. */
+function usesPolicy(): boolean {
+  const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return options.some((o) => o.startsWith('--experimental-policy') || o.startsWith('--policy-integrity'));
+}
+
+function defaultCacheDirectory(): string | undefined {
+  const base = process.env.XDG_CACHE_HOME || (os.homedir() && path.join(os.homedir(), '.cache'));
+  return base ? path.join(base, 'serverless-infra') : undefined;
+}
+
+/** Node >= 22.1: its own cache, which covers every module loaded after this call. */
+function nodeCompileCache(directory: string): CompileCache | undefined {
+  const enable = (Module as { enableCompileCache?: (dir: string) => { directory?: string } })
+    .enableCompileCache;
+  if (!enable) return undefined;
+  const { directory: location = directory } = enable(path.join(directory, 'node-compile-cache'));
+  return { location, stats: { hits: 0, misses: 0 }, flush: () => false };
+}
+
+function installHooks(directory: string): CompileCache {
+  const cdkPackageJson = Module.createRequire(import.meta.url).resolve('aws-cdk-lib/package.json');
+  const { version } = JSON.parse(readFileSync(cdkPackageJson, 'utf8')) as { version: string };
+  const location = path.join(
+    directory,
+    `v8-${process.version}-${process.arch}-aws-cdk-lib-${version}`,
+    'modules.bin',
+  );
+  const packages = packagesFingerprint(cdkPackageJson);
+  const stored = readCacheFile(location);
+  if (stored.packages !== packages) stored.resolutions.clear();
+
+  const stats = { hits: 0, misses: 0 };
+  const compiled: Array<{ filename: string; fingerprint: Fingerprint; script: vm.Script }> = [];
+  const resolved = new Map<string, string>();
+
+  const resolveFilename = loader._resolveFilename;
+  loader._resolveFilename = function resolveWithCache(request, parent, isMain, options) {
+    // `options` are require.resolve's own lookup paths: not cached.
+    if (!parent?.filename || options !== undefined || !IN_SCOPE.test(parent.filename)) {
+      return resolveFilename.call(this, request, parent, isMain, options);
+    }
+    const key = `${path.dirname(parent.filename)}\0${request}`;
+    const known = stored.resolutions.get(key);
+    if (known !== undefined && isFile(known)) return known;
+    const filename = resolveFilename.call(this, request, parent, isMain, options);
+    if (path.isAbsolute(filename) && IN_SCOPE.test(filename)) resolved.set(key, filename);
+    return filename;
+  };
+
+  const compile = loader.prototype._compile;
+  loader.prototype._compile = function compileWithCache(content, filename, ...rest) {
+    // rest[0] is the format (Node >= 20.19): ES modules and files out of scope are Node's as usual.
+    const format = rest[0];
+    const fn =
+      (format === undefined || format === 'commonjs') && IN_SCOPE.test(filename)
+        ? compileCached(content, filename)
+        : undefined;
+    if (!fn) return compile.call(this, content, filename, ...rest);
+    // What Node's _compile does for a module that is not the main one (no policy: see enableCompileCache).
+    const exports = this.exports;
+    return fn.call(exports, exports, requireFunction(this), this, filename, path.dirname(filename));
+  };
+
+  function compileCached(content: string, filename: string): AnyFunction | undefined {
+    try {
+      const fingerprint = { length: content.length, sha1: createHash('sha1').update(content).digest('hex') };
+      const entry = stored.entries.get(filename);
+      const data = entry && sameFingerprint(entry, fingerprint) ? codeOf(stored, entry) : undefined;
+      const cachedData = data && checksum(data) === entry?.checksum ? data : undefined;
+      const script = new vm.Script(WRAPPER_HEAD + content + WRAPPER_TAIL, {
+        filename,
+        lineOffset: -1,
+        ...(cachedData ? { cachedData } : {}),
+        ...dynamicImport,
+      });
+      if (cachedData && !script.cachedDataRejected) {
+        stats.hits++;
+      } else {
+        stats.misses++;
+        compiled.push({ filename, fingerprint, script });
+      }
+      return script.runInThisContext() as AnyFunction;
+    } catch {
+      return undefined; // a syntax error, an unreadable file: Node compiles it and reports as usual
+    }
+  }
+
+  function flush(): boolean {
+    if (compiled.length === 0 && resolved.size === 0) return false;
+    try {
+      const code = new Map<string, Fingerprint & { data: Buffer }>();
+      for (const [filename, e] of stored.entries) {
+        code.set(filename, { length: e.length, sha1: e.sha1, data: codeOf(stored, e) });
+      }
+      // Taken now, after the modules ran, V8's code includes the functions compiled since: what a synth calls.
+      for (const c of compiled) code.set(c.filename, { ...c.fingerprint, data: c.script.createCachedData() });
+      const resolutions = new Map([...stored.resolutions, ...resolved]);
+      writeCacheFile(location, packages, code, resolutions);
+      compiled.length = 0;
+      resolved.clear();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  return { location, stats, flush };
+}
+
+/** The `require` Node gives a CommonJS module (its makeRequireFunction, without policy redirects). */
+function requireFunction(module: Module): NodeJS.Require {
+  const require = ((id: string) => module.require(id)) as NodeJS.Require;
+  const resolve = ((request: string, options?: unknown) =>
+    loader._resolveFilename(request, module, false, options)) as NodeJS.RequireResolve;
+  resolve.paths = (request: string) => loader._resolveLookupPaths(request, module);
+  require.resolve = resolve;
+  require.main = process.mainModule;
+  require.extensions = loader._extensions;
+  require.cache = loader._cache;
+  return require;
+}
+
+// Node's default loader answers an import() in a cached file (Node >= 20.13; typed loosely because older
+// versions have no vm.constants).
+const defaultLoader = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: unknown } })
+  .constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+const dynamicImport = defaultLoader
+  ? { importModuleDynamically: defaultLoader as vm.ScriptOptions['importModuleDynamically'] }
+  : {};
+
+function codeOf(file: CacheFile, entry: Entry): Buffer {
+  return file.data.subarray(entry.offset, entry.offset + entry.bytes);
+}
+
+/** CRC-32 (zlib.crc32, Node >= 20.15), else the first 32 bits of a SHA-1. */
+function checksum(data: Buffer): number {
+  const { crc32 } = zlib as { crc32?: (data: Buffer) => number };
+  return crc32 ? crc32(data) : createHash('sha1').update(data).digest().readUInt32LE(0);
+}
+
+function isFile(filename: string): boolean {
+  return statSync(filename, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
+  return a.length === b.length && a.sha1 === b.sha1;
+}
+
+/** The package.json files of the cached packages (as aws-cdk-lib finds them): an install changes them. */
+function packagesFingerprint(cdkPackageJson: string): string {
+  const requireFromCdk = Module.createRequire(cdkPackageJson);
+  const fingerprints = PACKAGES.map((name) => {
+    try {
+      const stat = statSync(requireFromCdk.resolve(`${name}/package.json`));
+      return [name, stat.size, stat.mtimeMs, stat.ctimeMs];
+    } catch {
+      return [name];
+    }
+  });
+  const symlinks =
+    Boolean(process.env.NODE_PRESERVE_SYMLINKS) || process.execArgv.includes('--preserve-symlinks');
+  return JSON.stringify({ fingerprints, symlinks });
+}
+
+/*
+ * The cache file: a 4-byte little-endian header length, the header (JSON: format, packages, entries by file
+ * name with source fingerprint, offset, bytes and checksum; resolutions), then the concatenated code.
+ */
+function readCacheFile(file: string): CacheFile {
+  const empty: CacheFile = {
+    packages: '',
+    entries: new Map(),
+    resolutions: new Map(),
+    data: Buffer.alloc(0),
+  };
+  try {
+    const raw = readFileSync(file);
+    const headerLength = raw.readUInt32LE(0);
+    const header = JSON.parse(raw.subarray(4, 4 + headerLength).toString('utf8')) as {
+      format?: unknown;
+      packages?: unknown;
+      entries?: Record<string, Entry>;
+      resolutions?: Record<string, string>;
+    };
+    if (header.format !== FILE_FORMAT || typeof header.packages !== 'string') return empty;
+    const data = raw.subarray(4 + headerLength);
+    const entries = new Map<string, Entry>();
+    for (const [filename, e] of Object.entries(header.entries ?? {})) {
+      const valid =
+        [e.length, e.offset, e.bytes, e.checksum].every(Number.isFinite) &&
+        typeof e.sha1 === 'string' &&
+        e.offset >= 0 &&
+        e.bytes > 0 &&
+        e.offset + e.bytes <= data.length;
+      if (valid) entries.set(filename, e);
+    }
+    const resolutions = new Map<string, string>();
+    for (const [key, filename] of Object.entries(header.resolutions ?? {})) {
+      if (typeof filename === 'string' && path.isAbsolute(filename)) resolutions.set(key, filename);
+    }
+    return { packages: header.packages, entries, resolutions, data };
+  } catch {
+    return empty; // missing, truncated or corrupted: start afresh (the next flush replaces it)
+  }
+}
+
+function writeCacheFile(
+  file: string,
+  packages: string,
+  code: Map<string, Fingerprint & { data: Buffer }>,
+  resolutions: Map<string, string>,
+): void {
+  const entries: Record<string, Entry> = {};
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  for (const [filename, { data, ...fingerprint }] of code) {
+    entries[filename] = { ...fingerprint, offset, bytes: data.length, checksum: checksum(data) };
+    chunks.push(data);
+    offset += data.length;
+  }
+  const header = Buffer.from(
+    JSON.stringify({ format: FILE_FORMAT, packages, entries, resolutions: Object.fromEntries(resolutions) }),
+    'utf8',
+  );
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length, 0);
+  mkdirSync(path.dirname(file), { recursive: true });
+  // Written aside and renamed: a reader sees the old file or the new one, never half of one.
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    writeFileSync(temporary, Buffer.concat([length, header, ...chunks]));
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
