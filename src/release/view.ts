@@ -126,18 +126,20 @@ interface Output {
   columns?: number;
 }
 
+const SGR = '\u001b\\[[0-9;]*m'; // an ANSI styling sequence
+
 /**
  * Cuts a line to the terminal's width (ANSI styling does not count). A wrapped line would take two rows,
  * and the redraw, which moves up one row per line, would leave a row of the previous frame behind.
  */
 export function fitToWidth(line: string, columns: number | undefined): string {
-  const ansi = /\u001b\[[0-9;]*m/g;
-  if (!columns || line.replace(ansi, '').length <= columns) return line;
+  if (!columns || line.replace(new RegExp(SGR, 'g'), '').length <= columns) return line;
+  const styling = new RegExp(`^${SGR}`);
   let visible = 0;
   let cut = 0;
   while (cut < line.length && visible < columns - 1) {
-    const escape = /^\u001b\[[0-9;]*m/.exec(line.slice(cut));
-    if (escape) cut += escape[0].length;
+    const sequence = styling.exec(line.slice(cut));
+    if (sequence) cut += sequence[0].length;
     else {
       visible++;
       cut++;
