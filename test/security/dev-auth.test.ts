@@ -43,7 +43,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setInterval(() => {
-      if (stderr.includes('Items API on')) {
+      // The banner's last line: the whole banner is there (it may arrive in several chunks).
+      if (stderr.includes('Ctrl-C to stop')) {
         clearInterval(timer);
         resolve();
       }

@@ -528,6 +528,8 @@ export class CodeDeployService {
   }
 
   async #stopOnAlarm(deployment: Deployment): Promise<boolean> {
+    // A rollback is not stopped by the alarms that caused it: it must get through while they still fire.
+    if (deployment.creator === 'codeDeployRollback') return false;
     const group = this.#groups.get(`${deployment.applicationName}/${deployment.deploymentGroupName}`);
     const alarms = group?.input.alarms ?? [];
     if (!group || alarms.length === 0 || group.input.alarmsEnabled === false) return false;
