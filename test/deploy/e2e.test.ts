@@ -96,9 +96,12 @@ function json(r: Run) {
   }
 }
 
-/** The result with the values that change from run to run replaced by their kind. */
+/**
+ * The result with the values that change from run to run replaced by their kind, and each list by the
+ * shape of its first element (how many resources change is the stack's business, not the format's).
+ */
 function shape(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(shape);
+  if (Array.isArray(value)) return value.length > 0 ? [shape(value[0])] : [];
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => [
