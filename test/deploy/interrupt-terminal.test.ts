@@ -46,7 +46,8 @@ async function startSlowUpdate(version: string): Promise<Terminal> {
 }
 
 beforeAll(async () => {
-  fake = await startFakeAws({ region: 'eu-west-1', timeScale: 100 });
+  // An account of its own: the run's moto is shared, and the toolkit bucket's name is per account and region.
+  fake = await startFakeAws({ region: 'eu-west-1', accountId: '333344445555', timeScale: 100 });
   cfn = new CloudFormationClient(fake.sdkConfig);
   dir = await tempDir('si-interrupt-');
   await writeFile(path.join(dir, 'handler.mjs'), "export const handler = async () => ({ body: 'v1' });\n");
