@@ -7,6 +7,7 @@ import {
 import { explainAwsError } from '../aws/aws-errors.js';
 import type { AwsClients } from '../aws/clients.js';
 import { CancelledError, ExitCode, UserError } from '../errors.js';
+import { emptyBucket } from './bucket-emptying.js';
 import { confirmOrRefuse, type DeployUi } from './interaction.js';
 import { failureError, followOperation } from './stack-operation.js';
 import { describeStack, isInProgress } from './stack-state.js';
@@ -18,10 +19,18 @@ export interface RetainedResource {
   reason: string;
 }
 
+export interface EmptiedBucket {
+  bucket: string;
+  /** Object versions and delete markers deleted. */
+  deleted: number;
+}
+
 export interface DestroyResult {
   stackName: string;
   outcome: 'destroyed' | 'absent' | 'detached';
   retained: RetainedResource[];
+  /** Buckets the stack deletes (DeletionPolicy Delete), emptied first; never a retained one. */
+  emptied: EmptiedBucket[];
 }
 
 export interface DestroyOptions {
@@ -48,7 +57,7 @@ export async function destroyStack(
     const stack = await describeStack(cfn, stackName);
     if (!stack) {
       ui.info(`${stackName} does not exist in ${clients.region}: nothing to destroy.`);
-      return { stackName, outcome: 'absent', retained: [] };
+      return { stackName, outcome: 'absent', retained: [], emptied: [] };
     }
     if (isInProgress(stack.StackStatus)) {
       throw new UserError(`${stackName} is busy (${stack.StackStatus}).`, {
@@ -61,6 +70,9 @@ export async function destroyStack(
       cfn.send(new DescribeStackResourcesCommand({ StackName: stackName })),
     ]);
     const kept = retainedResources(template.TemplateBody, resources.StackResources ?? []);
+    const doomedBuckets = options.production
+      ? [] // Production retains its buckets (docs/synth.md): their data is never touched here
+      : deletedBuckets(template.TemplateBody, resources.StackResources ?? []);
     ui.warn(`This deletes ${stackName} (${stack.StackStatus}) in ${clients.region}.`);
     if (kept.length) ui.info(`Kept by their DeletionPolicy: ${kept.map((r) => r.logicalId).join(', ')}.`);
 
@@ -79,17 +91,28 @@ export async function destroyStack(
       );
       ui.info('Termination protection turned off.');
     }
+    // Non-Production buckets are DESTROY without CDK's auto-delete custom resource (docs/synth.md):
+    // CloudFormation cannot delete a bucket that still holds objects, so empty them first.
+    const emptied: EmptiedBucket[] = [];
+    if (doomedBuckets.length > 0) {
+      const s3 = await clients.s3();
+      for (const bucket of doomedBuckets) {
+        const deleted = await ui.step(`Emptying ${bucket}`, () => emptyBucket(s3, bucket));
+        emptied.push({ bucket, deleted });
+        ui.info(`Emptied ${bucket}: ${deleted} object version(s) and delete marker(s) deleted.`);
+      }
+    }
     const since = new Date();
     await cfn.send(new DeleteStackCommand({ StackName: stackName }));
     const followed = await followOperation(
       { cfn, ui, pollMs: options.pollMs },
       { stackName, since, title: `Deleting ${stackName}`, cancellable: false },
     );
-    if (followed.followed === 'detached') return { stackName, outcome: 'detached', retained: kept };
+    if (followed.followed === 'detached') return { stackName, outcome: 'detached', retained: kept, emptied };
     if (followed.stackStatus !== 'DELETE_COMPLETE') throw failureError(stackName, followed, 'Destroy');
     ui.info(`${stackName} is deleted.`);
     for (const r of kept) ui.info(`  kept ${r.logicalId} (${r.type}) ${r.physicalId ?? ''}: ${r.reason}`);
-    return { stackName, outcome: 'destroyed', retained: kept };
+    return { stackName, outcome: 'destroyed', retained: kept, emptied };
   } catch (error) {
     throw explainAwsError(error, `Destroying ${stackName}`);
   }
@@ -120,6 +143,37 @@ async function confirmProduction(ui: DeployUi, stackName: string, given: string 
   if (typed.trim() !== stackName) throw new CancelledError('The name did not match. Nothing was deleted.');
 }
 
+/** Physical names of the stack's S3 buckets that CloudFormation deletes with it (not retained). */
+function deletedBuckets(
+  templateBody: string | undefined,
+  resources: Array<{ LogicalResourceId?: string; PhysicalResourceId?: string; ResourceType?: string }>,
+): string[] {
+  const policies = deletionPolicies(templateBody);
+  return resources
+    .filter(
+      (r) =>
+        r.ResourceType === 'AWS::S3::Bucket' &&
+        r.PhysicalResourceId &&
+        !RETAINING.has(policies.get(r.LogicalResourceId ?? '') ?? 'Delete'),
+    )
+    .map((r) => r.PhysicalResourceId as string);
+}
+
+const RETAINING = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
+
+function deletionPolicies(templateBody: string | undefined): Map<string, string> {
+  try {
+    const template = JSON.parse(templateBody ?? '{}') as {
+      Resources?: Record<string, { DeletionPolicy?: string }>;
+    };
+    return new Map(
+      Object.entries(template.Resources ?? {}).map(([id, r]) => [id, r.DeletionPolicy ?? 'Delete']),
+    );
+  } catch {
+    return new Map();
+  }
+}
+
 function retainedResources(
   templateBody: string | undefined,
   resources: Array<{ LogicalResourceId?: string; PhysicalResourceId?: string; ResourceType?: string }>,
@@ -132,12 +186,7 @@ function retainedResources(
   }
   const physical = new Map(resources.map((r) => [r.LogicalResourceId, r.PhysicalResourceId]));
   return Object.entries(template.Resources ?? {})
-    .filter(
-      ([, r]) =>
-        r.DeletionPolicy === 'Retain' ||
-        r.DeletionPolicy === 'RetainExceptOnCreate' ||
-        r.DeletionPolicy === 'Snapshot',
-    )
+    .filter(([, r]) => RETAINING.has(r.DeletionPolicy ?? 'Delete'))
     .map(([logicalId, r]) => ({
       logicalId,
       type: r.Type ?? '',

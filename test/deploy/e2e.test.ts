@@ -8,6 +8,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 
@@ -231,8 +232,11 @@ describe('failures and recovery', () => {
 describe('destroy', () => {
   it('of Production is refused without the typed name, even with --yes', async () => {
     const dir = await project('Production', 'E2e-Production');
-    const deployed = await run(dir, ['deploy', '--yes']);
+    const deployed = await run(dir, ['deploy', '--yes', '--json']);
     expect(deployed.code, deployed.stderr).toBe(0);
+    const bucket = json(deployed).outputs.BucketName as string;
+    const s3 = new S3Client(fake.motoSdkConfig);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'items/keep/metadata.json', Body: '{}' }));
     const refused = await run(dir, ['destroy', '--yes']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/needs its name typed/);
@@ -248,5 +252,10 @@ describe('destroy', () => {
     const result = json(destroyed);
     expect(result.outcome).toBe('destroyed');
     expect(result.retained.map((r: { type: string }) => r.type)).toContain('AWS::DynamoDB::Table');
+    expect(result.retained.map((r: { type: string }) => r.type)).toContain('AWS::S3::Bucket');
+    // Production retains its buckets: destroy never empties them.
+    expect(result.emptied).toEqual([]);
+    const kept = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'items/keep/metadata.json' }));
+    expect(await kept.Body?.transformToString()).toBe('{}');
   });
 });
