@@ -64,6 +64,7 @@ function run(dir: string, args: string[], env: Record<string, string> = {}): Pro
 async function project(
   environment: 'Staging' | 'Production' | 'Development',
   stackName: string,
+  extra: Record<string, unknown> = {},
 ): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'si-deploy-e2e-'));
   await writeFile(
@@ -82,6 +83,7 @@ async function project(
           resourceId: Math.random().toString(36).slice(2, 10).padEnd(8, '0'),
           releaseStrategy: 'LambdaCanary10Percent5Minutes',
           handler: 'handler.mjs',
+          ...extra,
         },
       },
     }),
@@ -203,6 +205,30 @@ describe('deploy against the offline AWS', () => {
     const waited = await run(dir, ['deploy', '--json']);
     expect(waited.code, waited.stderr).toBe(0);
     expect(json(waited).outcome).toBe('no-changes');
+  });
+});
+
+describe('auth: none (outside Production only)', () => {
+  it('deploy warns that anyone can write, in plain output and on stderr under --json', async () => {
+    const dir = await project('Development', 'E2e-Open', { auth: 'none' });
+    const warning =
+      /"auth": "none": anyone on the internet can create, change and delete items of Development/;
+    const created = await run(dir, ['deploy', '--yes', '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(json(created).outcome).toBe('deployed');
+    expect(created.stderr).toMatch(warning);
+    // Every deploy says it again, also when there is nothing to change.
+    const again = await run(dir, ['deploy']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/No changes/);
+    expect(again.stderr).toMatch(warning);
+  });
+
+  it('a deploy with writes authorized prints no such warning', async () => {
+    const dir = await project('Development', 'E2e-Closed');
+    const deployed = await run(dir, ['deploy', '--yes']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(deployed.stderr).not.toMatch(/"auth": "none"/);
   });
 });
 
