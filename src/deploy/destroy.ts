@@ -75,6 +75,11 @@ export async function destroyStack(
       : deletedBuckets(template.TemplateBody, resources.StackResources ?? []);
     ui.warn(`This deletes ${stackName} (${stack.StackStatus}) in ${clients.region}.`);
     if (kept.length) ui.info(`Kept by their DeletionPolicy: ${kept.map((r) => r.logicalId).join(', ')}.`);
+    if (doomedBuckets.length) {
+      ui.warn(
+        `Its buckets are emptied first (every object version) and deleted: ${doomedBuckets.join(', ')}.`,
+      );
+    }
 
     if (options.production) await confirmProduction(ui, stackName, options.confirmName);
     else await confirmOrRefuse(ui, `Delete ${stackName}?`, `Refusing to delete ${stackName} without --yes.`);
@@ -174,26 +179,45 @@ function deletionPolicies(templateBody: string | undefined): Map<string, string>
   }
 }
 
+type TemplateResource = {
+  Type?: string;
+  DeletionPolicy?: string;
+  Properties?: { FunctionName?: unknown };
+};
+
 function retainedResources(
   templateBody: string | undefined,
   resources: Array<{ LogicalResourceId?: string; PhysicalResourceId?: string; ResourceType?: string }>,
 ): RetainedResource[] {
-  let template: { Resources?: Record<string, { Type?: string; DeletionPolicy?: string }> } = {};
+  let template: { Resources?: Record<string, TemplateResource> } = {};
   try {
     template = JSON.parse(templateBody ?? '{}');
   } catch {
     return [];
   }
+  const all = template.Resources ?? {};
+  const retains = (r: TemplateResource | undefined) => RETAINING.has(r?.DeletionPolicy ?? 'Delete');
   const physical = new Map(resources.map((r) => [r.LogicalResourceId, r.PhysicalResourceId]));
-  return Object.entries(template.Resources ?? {})
-    .filter(([, r]) => RETAINING.has(r.DeletionPolicy ?? 'Delete'))
+  return Object.entries(all)
+    .filter(([, r]) => retains(r))
+    .filter(([, r]) => {
+      // A retained Lambda version still goes when Lambda deletes its function (versions live in it).
+      if (r.Type !== 'AWS::Lambda::Version') return true;
+      const fn = (r.Properties?.FunctionName as { Ref?: string } | undefined)?.Ref;
+      return fn === undefined || retains(all[fn]);
+    })
     .map(([logicalId, r]) => ({
       logicalId,
       type: r.Type ?? '',
       physicalId: physical.get(logicalId) ?? null,
-      reason:
-        r.DeletionPolicy === 'Snapshot'
-          ? 'DeletionPolicy Snapshot: a final snapshot is kept'
-          : 'DeletionPolicy Retain: it holds data or guards it; delete it yourself when you are sure',
+      reason: retainReason(r),
     }));
+}
+
+function retainReason(r: TemplateResource): string {
+  if (r.DeletionPolicy === 'Snapshot') return 'DeletionPolicy Snapshot: a final snapshot is kept';
+  if (r.Type === 'AWS::IAM::Role') {
+    return 'DeletionPolicy Retain: an account-level setting may use it (API Gateway CloudWatch logging for every REST API of the region); delete it when nothing does';
+  }
+  return 'DeletionPolicy Retain: it holds data or guards it; delete it yourself when you are sure';
 }
