@@ -5,7 +5,8 @@
  * this project's real synthesized stack, with the user's own handler file.
  *
  *   init -> deploy (first) -> edit the handler -> deploy (new version, traffic stays) ->
- *   shift --watch (canary) -> status -> rollback -> destroy (buckets emptied, stack gone)
+ *   shift --watch (canary) -> status -> rollback -> (a shift in flight refuses deploy; rollback stops it)
+ *   -> destroy (buckets emptied, stack gone)
  *
  * The steps depend on each other and run in order.
  */
@@ -210,6 +211,28 @@ describe("a user's day, end to end", () => {
       '2->1',
       '1->2',
     ]);
+  });
+
+  it('a shift in flight: deploy of new code is refused; rollback stops the shift, the old version stays', async () => {
+    fake.clock.stopRealTime(); // fake time stands still: the shift stays in flight while we look
+    let shiftId: string;
+    try {
+      const started = result(await cli('shift', '--json')); // no terminal, no --watch: start and return
+      expect(started).toMatchObject({ from: '1', to: '2', outcome: 'in-progress' });
+      shiftId = started.deploymentId;
+      await writeFile(path.join(dir, 'handler.mjs'), handlerSource('hello, v3'));
+      const refused = await cli('deploy', '--yes');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`A traffic shift is in flight (CodeDeploy deployment ${shiftId})`);
+      expect(refused.stderr).toMatch(/serverless-infra rollback/);
+    } finally {
+      fake.clock.startRealTime(TIME_SCALE);
+    }
+    const rollback = result(await cli('rollback', '--json'));
+    // Both ids: the shift it stopped and CodeDeploy's rollback deployment, watched to its end.
+    expect(rollback).toMatchObject({ stoppedDeploymentId: shiftId!, outcome: 'succeeded' });
+    expect(rollback.deploymentId).not.toBe(shiftId!);
+    expect(await live()).toEqual({ version: '1', weights: {} });
   });
 
   it('destroy (Development): the buckets are emptied, every version, and the stack is gone', async () => {
