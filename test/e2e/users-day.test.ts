@@ -10,12 +10,10 @@
  *
  * The steps depend on each other and run in order.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DeleteObjectCommand,
@@ -25,10 +23,9 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, ROOT, runCli } from '../helpers/cli.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin', 'run.js');
 const STACK = 'UsersDay-Development';
 /** Fake seconds per real second: a 5-minute canary takes 1.5 s, CloudFront's 60 s 0.3 s. */
 const TIME_SCALE = 200;
@@ -38,48 +35,14 @@ let dir: string;
 /** The stack's outputs after the first deploy (bucket and function names). */
 let outputs: Record<string, string>;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: {
-        ...process.env,
-        ...fake.env,
-        CI: '1',
-        NO_COLOR: '1',
-        NODE_NO_WARNINGS: '1',
-        AWS_PROFILE: '',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs the built binary in the project directory, pointed at the fake and moto, as CI would. */
+function cli(...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd: dir, env: { ...fake.env, CI: '1', NODE_NO_WARNINGS: '1' } });
 }
 
 /** The command's --json result; fails with its output when it exited non-zero or printed no JSON. */
 // biome-ignore lint/suspicious/noExplicitAny: each command's JSON result, asserted field by field
-function result(r: Run): Record<string, any> {
+function result(r: CliResult): Record<string, any> {
   if (r.code !== 0) throw new Error(`exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
   try {
     return JSON.parse(r.stdout);
