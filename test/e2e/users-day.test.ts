@@ -64,7 +64,9 @@ function handlerSource(body: string): string {
 
 beforeAll(async () => {
   if (!existsSync(path.join(ROOT, 'dist/commands/deploy.js'))) throw new Error('Run `npm run build` first.');
-  fake = await startFakeAws({ region: 'eu-west-1', timeScale: TIME_SCALE });
+  // An account of its own: moto is shared by the whole run, and the toolkit's staging bucket
+  // (serverless-infra-assets-<account>-<region>) of another test's fake must not be in the way.
+  fake = await startFakeAws({ region: 'eu-west-1', accountId: '100000000001', timeScale: TIME_SCALE });
   dir = await mkdtemp(path.join(tmpdir(), 'si-users-day-'));
   await writeFile(path.join(dir, 'handler.mjs'), handlerSource('hello, v1'));
 });
