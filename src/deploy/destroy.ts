@@ -9,8 +9,9 @@ import type { AwsClients } from '../aws/clients.js';
 import { CancelledError, ExitCode, UserError } from '../errors.js';
 import { emptyBucket } from './bucket-emptying.js';
 import { confirmOrRefuse, type DeployUi } from './interaction.js';
+import { refuseWhileShifting } from './preflight.js';
 import { failureError, followOperation } from './stack-operation.js';
-import { describeStack, isInProgress } from './stack-state.js';
+import { describeStack, isInProgress, stackOutputs } from './stack-state.js';
 
 export interface RetainedResource {
   logicalId: string;
@@ -65,6 +66,8 @@ export async function destroyStack(
         suggestion: 'Wait for it (`serverless-infra status`), then destroy.',
       });
     }
+    // Deleting the function and its deployment group under a running CodeDeploy deployment helps nobody.
+    await refuseWhileShifting(clients, stackName, stackOutputs(stack), 'destroying');
     const [template, resources] = await Promise.all([
       cfn.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' })),
       cfn.send(new DescribeStackResourcesCommand({ StackName: stackName })),

@@ -21,6 +21,7 @@ export async function refuseWhileShifting(
   clients: AwsClients,
   stackName: string,
   outputs: Record<string, string>,
+  doing: 'deploying' | 'destroying' = 'deploying',
 ): Promise<void> {
   const [{ releaseStackFromOutputs }, { findInFlight }] = await Promise.all([
     import('../release/stack.js'),
@@ -38,7 +39,7 @@ export async function refuseWhileShifting(
   }
   if (id) {
     throw new UserError(
-      `A traffic shift is in flight (CodeDeploy deployment ${id}); deploying now would race it.`,
+      `A traffic shift is in flight (CodeDeploy deployment ${id}); ${doing} now would race it.`,
       {
         code: 'ShiftInFlight',
         suggestion:

@@ -7,6 +7,7 @@ import {
   GetTemplateCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
+import { CodeDeployClient, ListDeploymentsCommand } from '@aws-sdk/client-codedeploy';
 import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -16,11 +17,14 @@ import { deployedStack, event, RecordingUi, STACK } from './fixtures.js';
 
 const cfn = mockClient(CloudFormationClient);
 const s3 = mockClient(S3Client);
+const codeDeploy = mockClient(CodeDeployClient);
 const clients = () => new AwsClients({ region: 'eu-west-1' });
 
 beforeEach(() => {
   cfn.reset();
   s3.reset();
+  codeDeploy.reset();
+  codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
   s3.on(ListObjectVersionsCommand)
     .resolvesOnce({ Versions: [{ Key: 'items/a/metadata.json', VersionId: 'v1' }] })
     .resolves({});
@@ -142,6 +146,17 @@ describe('destroy', () => {
     ui.textAnswer = STACK;
     const result = await destroyStack(STACK, clients(), ui, { production: true, force: true, pollMs: 1 });
     expect(result.emptied).toEqual([]);
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('refuses while a traffic shift is in flight, before asking anything', async () => {
+    codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-123'] });
+    const ui = new RecordingUi(true, false);
+    const error = await destroyStack(STACK, clients(), ui, { production: false, pollMs: 1 }).catch((e) => e);
+    expect(error.code).toBe('ShiftInFlight');
+    expect(error.message).toMatch(/d-123.*destroying now/);
+    expect(ui.questions).toEqual([]);
+    expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(0);
     expect(s3.calls()).toHaveLength(0);
   });
 });

@@ -5,7 +5,7 @@
  * this project's real synthesized stack, with the user's own handler file.
  *
  *   init -> deploy (first) -> edit the handler -> deploy (new version, traffic stays) ->
- *   shift --watch (canary) -> status -> rollback -> (a shift in flight refuses deploy; rollback stops it)
+ *   shift --watch (canary) -> status -> rollback -> (a shift in flight refuses deploy and destroy; rollback stops it)
  *   -> destroy (buckets emptied, stack gone)
  *
  * The steps depend on each other and run in order.
@@ -178,7 +178,7 @@ describe("a user's day, end to end", () => {
     ]);
   });
 
-  it('a shift in flight: deploy of new code is refused; rollback stops the shift, the old version stays', async () => {
+  it('a shift in flight: deploy of new code and destroy are refused; rollback stops the shift, the old version stays', async () => {
     fake.clock.stopRealTime(); // fake time stands still: the shift stays in flight while we look
     let shiftId: string;
     try {
@@ -190,6 +190,9 @@ describe("a user's day, end to end", () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain(`A traffic shift is in flight (CodeDeploy deployment ${shiftId})`);
       expect(refused.stderr).toMatch(/serverless-infra rollback/);
+      const notDestroyed = await cli('destroy', '--yes');
+      expect(notDestroyed.code).toBe(1);
+      expect(notDestroyed.stderr).toMatch(/traffic shift is in flight .* destroying now would race it/);
     } finally {
       fake.clock.startRealTime(TIME_SCALE);
     }
