@@ -7,9 +7,11 @@ import {
 import { explainAwsError } from '../aws/aws-errors.js';
 import type { AwsClients } from '../aws/clients.js';
 import { CancelledError, ExitCode, UserError } from '../errors.js';
+import { emptyBucket } from './bucket-emptying.js';
 import { confirmOrRefuse, type DeployUi } from './interaction.js';
+import { refuseWhileShifting } from './preflight.js';
 import { failureError, followOperation } from './stack-operation.js';
-import { describeStack, isInProgress } from './stack-state.js';
+import { describeStack, isInProgress, stackOutputs } from './stack-state.js';
 
 export interface RetainedResource {
   logicalId: string;
@@ -18,10 +20,18 @@ export interface RetainedResource {
   reason: string;
 }
 
+export interface EmptiedBucket {
+  bucket: string;
+  /** Object versions and delete markers deleted. */
+  deleted: number;
+}
+
 export interface DestroyResult {
   stackName: string;
   outcome: 'destroyed' | 'absent' | 'detached';
   retained: RetainedResource[];
+  /** Buckets the stack deletes (DeletionPolicy Delete), emptied first; never a retained one. */
+  emptied: EmptiedBucket[];
 }
 
 export interface DestroyOptions {
@@ -48,7 +58,7 @@ export async function destroyStack(
     const stack = await describeStack(cfn, stackName);
     if (!stack) {
       ui.info(`${stackName} does not exist in ${clients.region}: nothing to destroy.`);
-      return { stackName, outcome: 'absent', retained: [] };
+      return { stackName, outcome: 'absent', retained: [], emptied: [] };
     }
     if (isInProgress(stack.StackStatus)) {
       throw new UserError(`${stackName} is busy (${stack.StackStatus}).`, {
@@ -56,13 +66,23 @@ export async function destroyStack(
         suggestion: 'Wait for it (`serverless-infra status`), then destroy.',
       });
     }
+    // Deleting the function and its deployment group under a running CodeDeploy deployment helps nobody.
+    await refuseWhileShifting(clients, stackName, stackOutputs(stack), 'destroying');
     const [template, resources] = await Promise.all([
       cfn.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' })),
       cfn.send(new DescribeStackResourcesCommand({ StackName: stackName })),
     ]);
     const kept = retainedResources(template.TemplateBody, resources.StackResources ?? []);
+    const doomedBuckets = options.production
+      ? [] // Production retains its buckets (docs/synth.md): their data is never touched here
+      : deletedBuckets(template.TemplateBody, resources.StackResources ?? []);
     ui.warn(`This deletes ${stackName} (${stack.StackStatus}) in ${clients.region}.`);
     if (kept.length) ui.info(`Kept by their DeletionPolicy: ${kept.map((r) => r.logicalId).join(', ')}.`);
+    if (doomedBuckets.length) {
+      ui.warn(
+        `Its buckets are emptied first (every object version) and deleted: ${doomedBuckets.join(', ')}.`,
+      );
+    }
 
     if (options.production) await confirmProduction(ui, stackName, options.confirmName);
     else await confirmOrRefuse(ui, `Delete ${stackName}?`, `Refusing to delete ${stackName} without --yes.`);
@@ -79,17 +99,28 @@ export async function destroyStack(
       );
       ui.info('Termination protection turned off.');
     }
+    // Non-Production buckets are DESTROY without CDK's auto-delete custom resource (docs/synth.md):
+    // CloudFormation cannot delete a bucket that still holds objects, so empty them first.
+    const emptied: EmptiedBucket[] = [];
+    if (doomedBuckets.length > 0) {
+      const s3 = await clients.s3();
+      for (const bucket of doomedBuckets) {
+        const deleted = await ui.step(`Emptying ${bucket}`, () => emptyBucket(s3, bucket));
+        emptied.push({ bucket, deleted });
+        ui.info(`Emptied ${bucket}: ${deleted} object version(s) and delete marker(s) deleted.`);
+      }
+    }
     const since = new Date();
     await cfn.send(new DeleteStackCommand({ StackName: stackName }));
     const followed = await followOperation(
       { cfn, ui, pollMs: options.pollMs },
       { stackName, since, title: `Deleting ${stackName}`, cancellable: false },
     );
-    if (followed.followed === 'detached') return { stackName, outcome: 'detached', retained: kept };
+    if (followed.followed === 'detached') return { stackName, outcome: 'detached', retained: kept, emptied };
     if (followed.stackStatus !== 'DELETE_COMPLETE') throw failureError(stackName, followed, 'Destroy');
     ui.info(`${stackName} is deleted.`);
     for (const r of kept) ui.info(`  kept ${r.logicalId} (${r.type}) ${r.physicalId ?? ''}: ${r.reason}`);
-    return { stackName, outcome: 'destroyed', retained: kept };
+    return { stackName, outcome: 'destroyed', retained: kept, emptied };
   } catch (error) {
     throw explainAwsError(error, `Destroying ${stackName}`);
   }
@@ -120,31 +151,76 @@ async function confirmProduction(ui: DeployUi, stackName: string, given: string 
   if (typed.trim() !== stackName) throw new CancelledError('The name did not match. Nothing was deleted.');
 }
 
+/** Physical names of the stack's S3 buckets that CloudFormation deletes with it (not retained). */
+function deletedBuckets(
+  templateBody: string | undefined,
+  resources: Array<{ LogicalResourceId?: string; PhysicalResourceId?: string; ResourceType?: string }>,
+): string[] {
+  const policies = deletionPolicies(templateBody);
+  return resources
+    .filter(
+      (r) =>
+        r.ResourceType === 'AWS::S3::Bucket' &&
+        r.PhysicalResourceId &&
+        !RETAINING.has(policies.get(r.LogicalResourceId ?? '') ?? 'Delete'),
+    )
+    .map((r) => r.PhysicalResourceId as string);
+}
+
+const RETAINING = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
+
+function deletionPolicies(templateBody: string | undefined): Map<string, string> {
+  try {
+    const template = JSON.parse(templateBody ?? '{}') as {
+      Resources?: Record<string, { DeletionPolicy?: string }>;
+    };
+    return new Map(
+      Object.entries(template.Resources ?? {}).map(([id, r]) => [id, r.DeletionPolicy ?? 'Delete']),
+    );
+  } catch {
+    return new Map();
+  }
+}
+
+type TemplateResource = {
+  Type?: string;
+  DeletionPolicy?: string;
+  Properties?: { FunctionName?: unknown };
+};
+
 function retainedResources(
   templateBody: string | undefined,
   resources: Array<{ LogicalResourceId?: string; PhysicalResourceId?: string; ResourceType?: string }>,
 ): RetainedResource[] {
-  let template: { Resources?: Record<string, { Type?: string; DeletionPolicy?: string }> } = {};
+  let template: { Resources?: Record<string, TemplateResource> } = {};
   try {
     template = JSON.parse(templateBody ?? '{}');
   } catch {
     return [];
   }
+  const all = template.Resources ?? {};
+  const retains = (r: TemplateResource | undefined) => RETAINING.has(r?.DeletionPolicy ?? 'Delete');
   const physical = new Map(resources.map((r) => [r.LogicalResourceId, r.PhysicalResourceId]));
-  return Object.entries(template.Resources ?? {})
-    .filter(
-      ([, r]) =>
-        r.DeletionPolicy === 'Retain' ||
-        r.DeletionPolicy === 'RetainExceptOnCreate' ||
-        r.DeletionPolicy === 'Snapshot',
-    )
+  return Object.entries(all)
+    .filter(([, r]) => retains(r))
+    .filter(([, r]) => {
+      // A retained Lambda version still goes when Lambda deletes its function (versions live in it).
+      if (r.Type !== 'AWS::Lambda::Version') return true;
+      const fn = (r.Properties?.FunctionName as { Ref?: string } | undefined)?.Ref;
+      return fn === undefined || retains(all[fn]);
+    })
     .map(([logicalId, r]) => ({
       logicalId,
       type: r.Type ?? '',
       physicalId: physical.get(logicalId) ?? null,
-      reason:
-        r.DeletionPolicy === 'Snapshot'
-          ? 'DeletionPolicy Snapshot: a final snapshot is kept'
-          : 'DeletionPolicy Retain: it holds data or guards it; delete it yourself when you are sure',
+      reason: retainReason(r),
     }));
+}
+
+function retainReason(r: TemplateResource): string {
+  if (r.DeletionPolicy === 'Snapshot') return 'DeletionPolicy Snapshot: a final snapshot is kept';
+  if (r.Type === 'AWS::IAM::Role') {
+    return 'DeletionPolicy Retain: an account-level setting may use it (API Gateway CloudWatch logging for every REST API of the region); delete it when nothing does';
+  }
+  return 'DeletionPolicy Retain: it holds data or guards it; delete it yourself when you are sure';
 }

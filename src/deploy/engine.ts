@@ -169,7 +169,7 @@ async function runDeploy(
   if (target.region !== target.projectRegion) {
     ui.warn(`--region ${target.region} differs from the project file's region ${target.projectRegion}.`);
   }
-  await refuseWhileShifting(clients, outputs);
+  await refuseWhileShifting(clients, source.stackName, outputs);
   await checkConcurrency(clients, target.reservedConcurrency, outputs.FunctionName);
   stack = await prepareStack(ctx, source.stackName, stack);
   outputs = stackOutputs(stack);

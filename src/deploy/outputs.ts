@@ -15,6 +15,8 @@ const LABELS: Array<[string, string]> = [
   ['CodeDeployApplication', 'CodeDeploy app'],
   ['CodeDeployDeploymentGroup', 'Deployment group'],
   ['AliasName', 'Alias name'],
+  ['UserPoolId', 'User pool'],
+  ['UserPoolClientId', 'User pool client'],
 ];
 
 export function formatOutputs(outputs: Record<string, string>): string[] {

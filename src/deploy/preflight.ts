@@ -13,46 +13,33 @@ export async function callerIdentity(clients: AwsClients): Promise<Identity> {
   return { account: out.Account ?? '', arn: out.Arn ?? '' };
 }
 
-/** CodeDeploy statuses of a deployment that still moves traffic (CONTRACT.md "Release"). */
-export const IN_FLIGHT = ['Created', 'Queued', 'InProgress', 'Ready', 'Baking'] as const;
-
-/** The id of a deployment of the stack's group still in flight, if any. */
-export async function deploymentInFlight(
-  clients: AwsClients,
-  application: string | undefined,
-  group: string | undefined,
-): Promise<string | undefined> {
-  if (!application || !group) return undefined;
-  const { ListDeploymentsCommand } = await import('@aws-sdk/client-codedeploy');
-  const codeDeploy = await clients.codeDeploy();
-  try {
-    const out = await codeDeploy.send(
-      new ListDeploymentsCommand({
-        applicationName: application,
-        deploymentGroupName: group,
-        includeOnlyStatuses: [...IN_FLIGHT],
-      }),
-    );
-    return out.deployments?.[0];
-  } catch (error) {
-    // The group may not exist yet (a stack from before the release construct): nothing can be in flight.
-    if (/DoesNotExist/.test((error as Error).name)) return undefined;
-    throw error;
-  }
-}
-
+/**
+ * Refuses while a deployment of the stack's group is in flight (CONTRACT.md "Release"): release's own
+ * `findInFlight` and statuses decide, on the group named by the stack's outputs.
+ */
 export async function refuseWhileShifting(
   clients: AwsClients,
+  stackName: string,
   outputs: Record<string, string>,
+  doing: 'deploying' | 'destroying' = 'deploying',
 ): Promise<void> {
-  const id = await deploymentInFlight(
-    clients,
-    outputs.CodeDeployApplication,
-    outputs.CodeDeployDeploymentGroup,
-  );
+  const [{ releaseStackFromOutputs }, { findInFlight }] = await Promise.all([
+    import('../release/stack.js'),
+    import('../release/deployment.js'),
+  ]);
+  const wiring = releaseStackFromOutputs(stackName, outputs);
+  if (!wiring) return; // not deployed yet, or from before the release wiring: nothing can be in flight
+  let id: string | undefined;
+  try {
+    id = await findInFlight(await clients.codeDeploy(), wiring);
+  } catch (error) {
+    // The group may not exist (yet): nothing can be in flight.
+    if (/DoesNotExist/.test((error as Error).name)) return;
+    throw error;
+  }
   if (id) {
     throw new UserError(
-      `A traffic shift is in flight (CodeDeploy deployment ${id}); deploying now would race it.`,
+      `A traffic shift is in flight (CodeDeploy deployment ${id}); ${doing} now would race it.`,
       {
         code: 'ShiftInFlight',
         suggestion:

@@ -1,5 +1,8 @@
 import { explainAwsError } from '../aws/aws-errors.js';
 import type { AwsClients } from '../aws/clients.js';
+import { isInFlight } from '../release/deployment.js';
+import { listReleases, type ReleaseRecord } from '../release/history.js';
+import { releaseStackFromOutputs } from '../release/stack.js';
 import type { DeployUi } from './interaction.js';
 import { formatOutputs, type SubscriptionState, subscriptionState } from './outputs.js';
 import { followOperation } from './stack-operation.js';
@@ -34,8 +37,41 @@ export interface StatusResult {
   functionArn: string | null;
   alias: AliasState | null;
   deployment: (DeploymentState & { inFlight: boolean }) | null;
+  /** The last releases (CodeDeploy deployments of the group), newest first. */
+  releases: ReleaseRow[];
   subscription: SubscriptionState;
   drift: { status: string; checkedAt: string | null; hint: string | null };
+}
+
+export interface ReleaseRow {
+  deploymentId: string;
+  from: string | null;
+  to: string | null;
+  /** canary, linear, all-at-once (null for a config this CLI does not name). */
+  strategy: string | null;
+  config: string | null;
+  /** succeeded, failed, rolled-back-by-alarm, stopped, in-progress… (release/outcome.ts) */
+  outcome: string;
+  status: string;
+  createdAt: string | null;
+  completedAt: string | null;
+  /** user, or codeDeployRollback for CodeDeploy's own rollbacks. */
+  creator: string | null;
+}
+
+function releaseRow(r: ReleaseRecord): ReleaseRow {
+  return {
+    deploymentId: r.deploymentId,
+    from: r.from ?? null,
+    to: r.to ?? null,
+    strategy: r.strategy ?? null,
+    config: r.config ?? null,
+    outcome: r.outcome,
+    status: r.status,
+    createdAt: r.createdAt ?? null,
+    completedAt: r.completedAt ?? null,
+    creator: r.creator ?? null,
+  };
 }
 
 /** Everything about an environment's stack in one object (and its text rendering). */
@@ -57,9 +93,9 @@ export async function stackStatus(
       stack = await describeStack(cfn, stackName);
     }
     const outputs = stackOutputs(stack);
-    const [alias, deployment, subscription] = await Promise.all([
+    const [alias, releases, subscription] = await Promise.all([
       aliasState(clients, outputs.FunctionName),
-      lastDeployment(clients, outputs.CodeDeployApplication, outputs.CodeDeployDeploymentGroup),
+      releaseHistory(clients, stackName, outputs),
       subscriptionState(clients, outputs.TopicArn),
     ]);
     const driftStatus = stack?.DriftInformation?.StackDriftStatus ?? 'NOT_CHECKED';
@@ -74,7 +110,8 @@ export async function stackStatus(
       outputs,
       functionArn: outputs.AliasArn ? outputs.AliasArn.replace(/:[^:]+$/, '') : null,
       alias,
-      deployment,
+      deployment: deploymentOf(releases[0]),
+      releases: releases.map(releaseRow),
       subscription,
       drift: {
         status: driftStatus,
@@ -111,54 +148,37 @@ async function aliasState(clients: AwsClients, functionName: string | undefined)
   }
 }
 
-const IN_FLIGHT = new Set(['Created', 'Queued', 'InProgress', 'Ready', 'Baking']);
+/** How many past releases `status` shows. */
+const RELEASES_SHOWN = 5;
 
-async function lastDeployment(
+/** The last releases of the stack's deployment group (release's history), newest first. */
+async function releaseHistory(
   clients: AwsClients,
-  application: string | undefined,
-  group: string | undefined,
-): Promise<StatusResult['deployment']> {
-  if (!application || !group) return null;
-  const CodeDeploy = await import('@aws-sdk/client-codedeploy');
-  const codeDeploy = await clients.codeDeploy();
+  stackName: string,
+  outputs: Record<string, string>,
+): Promise<ReleaseRecord[]> {
+  const wiring = releaseStackFromOutputs(stackName, outputs);
+  if (!wiring) return [];
   try {
-    const list = await codeDeploy.send(
-      new CodeDeploy.ListDeploymentsCommand({ applicationName: application, deploymentGroupName: group }),
-    );
-    const id = list.deployments?.[0];
-    if (!id) return null;
-    const { deploymentInfo: d } = await codeDeploy.send(
-      new CodeDeploy.GetDeploymentCommand({ deploymentId: id }),
-    );
-    const appSpec = parseAppSpec(d?.revision?.appSpecContent?.content);
-    const status = d?.status ?? 'Unknown';
-    return {
-      id,
-      status,
-      inFlight: IN_FLIGHT.has(status),
-      createdAt: d?.createTime?.toISOString() ?? null,
-      completedAt: d?.completeTime?.toISOString() ?? null,
-      currentVersion: appSpec?.CurrentVersion ?? null,
-      targetVersion: appSpec?.TargetVersion ?? null,
-    };
+    return await listReleases(await clients.codeDeploy(), wiring, RELEASES_SHOWN);
   } catch (error) {
-    if (/DoesNotExist/.test((error as Error).name)) return null;
+    if (/DoesNotExist/.test((error as Error).name)) return [];
     throw error;
   }
 }
 
-function parseAppSpec(
-  content: string | undefined,
-): { CurrentVersion?: string; TargetVersion?: string } | undefined {
-  try {
-    const spec = JSON.parse(content ?? '') as {
-      Resources?: Array<Record<string, { Properties?: Record<string, string> }>>;
-    };
-    const first = spec.Resources?.[0];
-    return first ? Object.values(first)[0]?.Properties : undefined;
-  } catch {
-    return undefined;
-  }
+/** The newest release, as the shift in flight or the last one. */
+function deploymentOf(release: ReleaseRecord | undefined): StatusResult['deployment'] {
+  if (!release) return null;
+  return {
+    id: release.deploymentId,
+    status: release.status,
+    inFlight: isInFlight(release.status),
+    createdAt: release.createdAt ?? null,
+    completedAt: release.completedAt ?? null,
+    currentVersion: release.from ?? null,
+    targetVersion: release.to ?? null,
+  };
 }
 
 function render(ui: DeployUi, s: StatusResult): void {
@@ -181,8 +201,26 @@ function render(ui: DeployUi, s: StatusResult): void {
       `${s.deployment.inFlight ? 'Shift in flight' : 'Last shift'}: ${s.deployment.id} ${s.deployment.status} (${s.deployment.currentVersion ?? '?'} → ${s.deployment.targetVersion ?? '?'})`,
     );
   }
+  if (s.releases.length > 0) {
+    ui.info('Releases (newest first):');
+    for (const line of formatReleases(s.releases)) ui.info(line);
+  }
   if (s.subscription === 'pending-confirmation')
     ui.info('E-mail subscription: waiting for confirmation (click the link AWS sent).');
   else if (s.subscription !== 'unknown') ui.info(`E-mail subscription: ${s.subscription}`);
   if (s.drift.hint) ui.info(s.drift.hint);
+}
+
+/** One row per release: id, from -> to, strategy, outcome, when, creator. */
+function formatReleases(releases: ReleaseRow[]): string[] {
+  const rows = releases.map((r) => [
+    r.deploymentId,
+    `${r.from ?? '?'} -> ${r.to ?? '?'}`,
+    r.strategy ?? r.config ?? '?',
+    r.outcome,
+    r.createdAt ?? '?',
+    r.creator ?? '?',
+  ]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}`.trimEnd());
 }

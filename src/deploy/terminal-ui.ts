@@ -19,7 +19,12 @@ export function terminalUi(options: {
     interactive: options.interactive,
     yes: options.yes,
     info: (line) => progress.line(line),
-    warn: (line) => progress.line(`${style.yellow('⚠')} ${line}`),
+    // Warnings (e.g. `auth: none`, a destructive change) reach stderr even under --json, where progress is
+    // silent: a CI log must not lose them, and stdout still holds only the result.
+    warn: (line) =>
+      mode === 'silent'
+        ? process.stderr.write(`Warning: ${line}\n`)
+        : progress.line(`${style.yellow('⚠')} ${line}`),
     step: (title, run) => progress.step(title, run),
     confirm: (message) => askConfirm({ message, default: false }),
     askText: (message) => askText({ message }),

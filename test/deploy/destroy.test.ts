@@ -7,6 +7,8 @@ import {
   GetTemplateCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
+import { CodeDeployClient, ListDeploymentsCommand } from '@aws-sdk/client-codedeploy';
+import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.js';
@@ -14,10 +16,19 @@ import { destroyStack } from '../../src/deploy/destroy.js';
 import { deployedStack, event, RecordingUi, STACK } from './fixtures.js';
 
 const cfn = mockClient(CloudFormationClient);
+const s3 = mockClient(S3Client);
+const codeDeploy = mockClient(CodeDeployClient);
 const clients = () => new AwsClients({ region: 'eu-west-1' });
 
 beforeEach(() => {
   cfn.reset();
+  s3.reset();
+  codeDeploy.reset();
+  codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
+  s3.on(ListObjectVersionsCommand)
+    .resolvesOnce({ Versions: [{ Key: 'items/a/metadata.json', VersionId: 'v1' }] })
+    .resolves({});
+  s3.on(DeleteObjectsCommand).resolves({});
   cfn
     .on(DescribeStacksCommand)
     .resolvesOnce({ Stacks: [{ ...deployedStack('UPDATE_COMPLETE'), EnableTerminationProtection: true }] })
@@ -92,5 +103,60 @@ describe('destroy', () => {
         reason: expect.stringMatching(/Retain/),
       }),
     ]);
+  });
+
+  it('outside Production empties the buckets the stack deletes, not the retained ones, then deletes', async () => {
+    cfn
+      .on(DescribeStacksCommand)
+      .resolvesOnce({ Stacks: [deployedStack('UPDATE_COMPLETE')] })
+      .resolves({ Stacks: [deployedStack('DELETE_COMPLETE')] });
+    cfn.on(GetTemplateCommand).resolves({
+      TemplateBody: JSON.stringify({
+        Resources: {
+          Storage: { Type: 'AWS::S3::Bucket', DeletionPolicy: 'Delete' },
+          Kept: { Type: 'AWS::S3::Bucket', DeletionPolicy: 'Retain' },
+        },
+      }),
+    });
+    cfn.on(DescribeStackResourcesCommand).resolves({
+      StackResources: ['Storage', 'Kept'].map((id) => ({
+        LogicalResourceId: id,
+        PhysicalResourceId: `cf-serverless-${id.toLowerCase()}`,
+        ResourceType: 'AWS::S3::Bucket',
+        ResourceStatus: 'UPDATE_COMPLETE',
+        Timestamp: new Date(),
+      })),
+    });
+    const result = await destroyStack(STACK, clients(), new RecordingUi(false, true), {
+      production: false,
+      pollMs: 1,
+    });
+    expect(result.emptied).toEqual([{ bucket: 'cf-serverless-storage', deleted: 1 }]);
+    expect(s3.commandCalls(DeleteObjectsCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        Bucket: 'cf-serverless-storage',
+        Delete: { Objects: [{ Key: 'items/a/metadata.json', VersionId: 'v1' }], Quiet: true },
+      },
+    ]);
+    expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(1);
+  });
+
+  it('of Production never touches the buckets', async () => {
+    const ui = new RecordingUi(true, false);
+    ui.textAnswer = STACK;
+    const result = await destroyStack(STACK, clients(), ui, { production: true, force: true, pollMs: 1 });
+    expect(result.emptied).toEqual([]);
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('refuses while a traffic shift is in flight, before asking anything', async () => {
+    codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-123'] });
+    const ui = new RecordingUi(true, false);
+    const error = await destroyStack(STACK, clients(), ui, { production: false, pollMs: 1 }).catch((e) => e);
+    expect(error.code).toBe('ShiftInFlight');
+    expect(error.message).toMatch(/d-123.*destroying now/);
+    expect(ui.questions).toEqual([]);
+    expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(0);
+    expect(s3.calls()).toHaveLength(0);
   });
 });

@@ -8,6 +8,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 
@@ -63,6 +64,7 @@ function run(dir: string, args: string[], env: Record<string, string> = {}): Pro
 async function project(
   environment: 'Staging' | 'Production' | 'Development',
   stackName: string,
+  extra: Record<string, unknown> = {},
 ): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'si-deploy-e2e-'));
   await writeFile(
@@ -81,6 +83,7 @@ async function project(
           resourceId: Math.random().toString(36).slice(2, 10).padEnd(8, '0'),
           releaseStrategy: 'LambdaCanary10Percent5Minutes',
           handler: 'handler.mjs',
+          ...extra,
         },
       },
     }),
@@ -208,6 +211,30 @@ describe('deploy against the offline AWS', () => {
   });
 });
 
+describe('auth: none (outside Production only)', () => {
+  it('deploy warns that anyone can write, in plain output and on stderr under --json', async () => {
+    const dir = await project('Development', 'E2e-Open', { auth: 'none' });
+    const warning =
+      /"auth": "none": anyone on the internet can create, change and delete items of Development/;
+    const created = await run(dir, ['deploy', '--yes', '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(json(created).outcome).toBe('deployed');
+    expect(created.stderr).toMatch(warning);
+    // Every deploy says it again, also when there is nothing to change.
+    const again = await run(dir, ['deploy']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/No changes/);
+    expect(again.stderr).toMatch(warning);
+  });
+
+  it('a deploy with writes authorized prints no such warning', async () => {
+    const dir = await project('Development', 'E2e-Closed');
+    const deployed = await run(dir, ['deploy', '--yes']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(deployed.stderr).not.toMatch(/"auth": "none"/);
+  });
+});
+
 describe('failures and recovery', () => {
   it('a failing resource: the root cause is printed and the exit code is 1; the next deploy recreates the stack', async () => {
     const dir = await project('Development', 'E2e-Failing');
@@ -234,8 +261,11 @@ describe('failures and recovery', () => {
 describe('destroy', () => {
   it('of Production is refused without the typed name, even with --yes', async () => {
     const dir = await project('Production', 'E2e-Production');
-    const deployed = await run(dir, ['deploy', '--yes']);
+    const deployed = await run(dir, ['deploy', '--yes', '--json']);
     expect(deployed.code, deployed.stderr).toBe(0);
+    const bucket = json(deployed).outputs.BucketName as string;
+    const s3 = new S3Client(fake.motoSdkConfig);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'items/keep/metadata.json', Body: '{}' }));
     const refused = await run(dir, ['destroy', '--yes']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/needs its name typed/);
@@ -251,5 +281,10 @@ describe('destroy', () => {
     const result = json(destroyed);
     expect(result.outcome).toBe('destroyed');
     expect(result.retained.map((r: { type: string }) => r.type)).toContain('AWS::DynamoDB::Table');
+    expect(result.retained.map((r: { type: string }) => r.type)).toContain('AWS::S3::Bucket');
+    // Production retains its buckets: destroy never empties them.
+    expect(result.emptied).toEqual([]);
+    const kept = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'items/keep/metadata.json' }));
+    expect(await kept.Body?.transformToString()).toBe('{}');
   });
 });
