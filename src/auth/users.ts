@@ -33,23 +33,21 @@ export async function userPoolOutput(
         'Remove "auth": "none" from the environment and deploy, or pass --user-pool-id / --client-id.',
     });
   }
-  const [{ CloudFormationClient, DescribeStacksCommand }, { clientConfig }] = await Promise.all([
+  const [{ CloudFormationClient }, { clientConfig }, { describeStack, stackOutputs }] = await Promise.all([
     import('@aws-sdk/client-cloudformation'),
     import('../aws/clients.js'),
+    import('../deploy/stack-state.js'),
   ]);
   const cloudformation = new CloudFormationClient(await clientConfig(context));
-  let outputs: Record<string, string | undefined>;
+  let outputs: Record<string, string>;
   try {
-    const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: env.stackName }));
-    outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
-  } catch (error) {
-    if ((error as Error).name === 'ValidationError') {
+    const stack = await describeStack(cloudformation, env.stackName);
+    if (!stack) {
       throw new UserError(`The stack ${env.stackName} does not exist in ${context.region}.`, {
         suggestion: 'Deploy it first: serverless-infra deploy',
-        cause: error,
       });
     }
-    throw error;
+    outputs = stackOutputs(stack);
   } finally {
     cloudformation.destroy();
   }

@@ -4,6 +4,7 @@ import {
   DescribeStacksCommand,
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
+import { systemClock } from '../release/clock.js';
 import { isInProgress, isMissingStack } from './stack-state.js';
 
 /** One resource's progress, as shown in the live rows. */
@@ -46,18 +47,8 @@ export interface WatchResult {
 
 const TERMINAL_RESOURCE = /_(COMPLETE|FAILED|SKIPPED)$/;
 
-export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+/** Sleeps, or returns early when the signal aborts (the same clock the release watch uses). */
+export const defaultSleep = systemClock.sleep;
 
 /**
  * Follows a stack operation through DescribeStackEvents until the stack leaves *_IN_PROGRESS. Polling is
