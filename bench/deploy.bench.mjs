@@ -3,7 +3,7 @@
 // change, and a one-property update. Runs the built binary against the offline fake (test/support).
 // Prints figures; never fails on time.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,19 +12,21 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'run.js');
 
-const server = spawn(
-  process.execPath,
-  ['--import', 'tsx', path.join(root, 'bench', 'deploy-fake-server.mts')],
-  {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'ignore'],
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
-  },
-);
-const fakeEnv = await new Promise((resolve, reject) => {
-  createInterface({ input: server.stdout }).once('line', (line) => resolve(JSON.parse(line)));
-  server.once('exit', (code) => reject(new Error(`the fake exited (${code})`)));
-});
+/** The fake in a process of its own; `timeScale` 1 keeps its event timestamps on the wall clock. */
+async function startFake(timeScale) {
+  const server = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'bench', 'deploy-fake-server.mts'), String(timeScale)],
+    { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+  );
+  const env = await new Promise((resolve, reject) => {
+    createInterface({ input: server.stdout }).once('line', (line) => resolve(JSON.parse(line)));
+    server.once('exit', (code) => reject(new Error(`the fake exited (${code})`)));
+  });
+  return { server, env };
+}
+
+const { server, env: fakeEnv } = await startFake(200);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'si-deploy-bench-'));
 writeFileSync(path.join(dir, 'handler.mjs'), 'export const handler = async () => ({ statusCode: 200 });\n');
@@ -45,12 +47,12 @@ writeFileSync(
   }),
 );
 
-function deploy(args) {
+function deploy(args, env = fakeEnv, onLine = undefined) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [bin, 'deploy', '--json', '--yes', ...args], {
+    const child = spawn(process.execPath, [bin, 'deploy', '--yes', ...(onLine ? [] : ['--json']), ...args], {
       cwd: dir,
-      env: { ...process.env, ...fakeEnv, CI: '1', NODE_NO_WARNINGS: '1' },
+      env: { ...process.env, ...env, CI: '1', NODE_NO_WARNINGS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -61,9 +63,10 @@ function deploy(args) {
     child.stderr.on('data', (c) => {
       err += c;
     });
+    if (onLine) createInterface({ input: child.stderr }).on('line', (line) => onLine(line, Date.now()));
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`deploy ${args.join(' ')} exited ${code}: ${err}`));
-      resolve({ ms: performance.now() - started, result: JSON.parse(out) });
+      resolve({ ms: performance.now() - started, result: onLine ? undefined : JSON.parse(out) });
     });
   });
 }
@@ -95,8 +98,55 @@ try {
     `deploy: one-property update (new code)           ${update.ms.toFixed(0)} ms, ${update.result.awsCalls} AWS calls, ${update.result.assets.bytesUploaded} bytes uploaded`,
   );
   console.log(
-    'deploy: stock `cdk deploy`: not run (needs the CDKToolkit bootstrap stack and its roles; see docs/deploy.md)',
+    'deploy: stock `cdk deploy`: not run (needs the CDKToolkit bootstrap stack and its roles; see bench/README.md)',
   );
+  await eventDisplayDelay();
 } finally {
   server.kill('SIGTERM');
+}
+
+/**
+ * From a resource event happening in CloudFormation to its line on the screen: a first deploy against a
+ * fake on the wall clock, each plain progress line's arrival compared with the event's own timestamp
+ * (DescribeStackEvents afterwards). The baseline is the poll interval the engine starts from (1 s).
+ */
+async function eventDisplayDelay() {
+  const wallClock = await startFake(1);
+  try {
+    writeFileSync(
+      path.join(dir, 'serverless-infra.json'),
+      readFileSync(path.join(dir, 'serverless-infra.json'), 'utf8').replace('Bench-Staging', 'Bench-Delay'),
+    );
+    const seen = new Map();
+    await deploy([], wallClock.env, (line, at) => {
+      const match = / ((?:CREATE|UPDATE)_(?:IN_PROGRESS|COMPLETE))\s+(\S+) \(/.exec(line);
+      if (match && !seen.has(`${match[1]} ${match[2]}`)) seen.set(`${match[1]} ${match[2]}`, at);
+    });
+    const { CloudFormationClient, paginateDescribeStackEvents } = await import(
+      '@aws-sdk/client-cloudformation'
+    );
+    const cfn = new CloudFormationClient({
+      region: 'eu-west-1',
+      endpoint: wallClock.env.AWS_ENDPOINT_URL_CLOUDFORMATION,
+      credentials: {
+        accessKeyId: wallClock.env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: wallClock.env.AWS_SECRET_ACCESS_KEY,
+      },
+    });
+    const delays = [];
+    for await (const page of paginateDescribeStackEvents({ client: cfn }, { StackName: 'Bench-Delay' })) {
+      for (const e of page.StackEvents ?? []) {
+        const shownAt = seen.get(`${e.ResourceStatus} ${e.LogicalResourceId}`);
+        if (shownAt && e.Timestamp) delays.push(shownAt - e.Timestamp.getTime());
+      }
+    }
+    cfn.destroy();
+    const sorted = delays.sort((a, b) => a - b);
+    const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    console.log(
+      `deploy: event display delay (${delays.length} events)      p50 ${at(0.5)} ms, p90 ${at(0.9)} ms, max ${sorted.at(-1)} ms (poll base 1000 ms)`,
+    );
+  } finally {
+    wallClock.server.kill('SIGTERM');
+  }
 }

@@ -5,6 +5,9 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// As in bin/run.js: the SDK's Node.js 22 notice would only clutter the figures.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv[2];
 const files = readdirSync(here)
