@@ -11,7 +11,7 @@ import {
   CognitoIdentityProviderServiceException,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { AwsContext } from '../aws/clients.js';
+import type { AwsClients } from '../aws/clients.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import { AUTH_OUTPUTS } from '../runtime/contract.js';
@@ -22,7 +22,7 @@ import { AUTH_OUTPUTS } from '../runtime/contract.js';
  */
 export async function userPoolOutput(
   env: ResolvedEnvironment,
-  context: AwsContext,
+  clients: AwsClients,
   key: keyof typeof AUTH_OUTPUTS,
   explicit: string | undefined,
 ): Promise<string> {
@@ -33,24 +33,14 @@ export async function userPoolOutput(
         'Remove "auth": "none" from the environment and deploy, or pass --user-pool-id / --client-id.',
     });
   }
-  const [{ CloudFormationClient }, { clientConfig }, { describeStack, stackOutputs }] = await Promise.all([
-    import('@aws-sdk/client-cloudformation'),
-    import('../aws/clients.js'),
-    import('../deploy/stack-state.js'),
-  ]);
-  const cloudformation = new CloudFormationClient(await clientConfig(context));
-  let outputs: Record<string, string>;
-  try {
-    const stack = await describeStack(cloudformation, env.stackName);
-    if (!stack) {
-      throw new UserError(`The stack ${env.stackName} does not exist in ${context.region}.`, {
-        suggestion: 'Deploy it first: serverless-infra deploy',
-      });
-    }
-    outputs = stackOutputs(stack);
-  } finally {
-    cloudformation.destroy();
+  const { describeStack, stackOutputs } = await import('../deploy/stack-state.js');
+  const stack = await describeStack(await clients.cloudFormation(), env.stackName);
+  if (!stack) {
+    throw new UserError(`The stack ${env.stackName} does not exist in ${clients.region}.`, {
+      suggestion: 'Deploy it first: serverless-infra deploy',
+    });
   }
+  const outputs = stackOutputs(stack);
   const value = outputs[AUTH_OUTPUTS[key]];
   if (!value) {
     throw new UserError(`The stack ${env.stackName} has no output ${AUTH_OUTPUTS[key]}.`, {

@@ -1,5 +1,6 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -124,6 +125,14 @@ export class AwsClients {
     return this.create('SNS', async (c) => {
       const { SNSClient } = await import('@aws-sdk/client-sns');
       return new SNSClient(c);
+    });
+  }
+
+  /** The user pools API. InitiateAuth needs no AWS credentials: the SDK sends it unsigned. */
+  cognito(): Promise<CognitoIdentityProviderClient> {
+    return this.create('Cognito', async (c) => {
+      const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
+      return new CognitoIdentityProviderClient(c);
     });
   }
 }

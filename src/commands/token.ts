@@ -67,19 +67,19 @@ The password comes from SERVERLESS_INFRA_PASSWORD, or a masked prompt in a termi
     const [
       { awsContextFor, canAskOnStderr, emailInput, passwordInput },
       { userPoolOutput, signIn },
-      { cognitoClient },
+      { AwsClients },
     ] = await Promise.all([
       import('../auth/operator-input.js'),
       import('../auth/users.js'),
-      import('../auth/cognito-client.js'),
+      import('../aws/clients.js'),
     ]);
-    const context = awsContextFor(env, flags);
+    const clients = new AwsClients(awsContextFor(env, flags));
     const ask = canAskOnStderr(this.jsonEnabled());
     const email = await emailInput(flags.email, ask, true);
     const password = await passwordInput(flags.password, ask, true);
-    const clientId = await userPoolOutput(env, context, 'clientId', flags['client-id']);
+    const clientId = await userPoolOutput(env, clients, 'clientId', flags['client-id']);
     const started = Date.now();
-    const { idToken, expiresIn } = await signIn(await cognitoClient(context), clientId, email, password);
+    const { idToken, expiresIn } = await signIn(await clients.cognito(), clientId, email, password);
     return {
       token: idToken,
       email,

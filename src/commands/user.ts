@@ -51,12 +51,12 @@ the pool.`;
     const { flags, args } = this;
     const action = args.action as UserResult['action'];
     const env = resolveEnvironment(await loadProject(), flags.environment);
-    const [input, users, { cognitoClient }] = await Promise.all([
+    const [input, users, { AwsClients }] = await Promise.all([
       import('../auth/operator-input.js'),
       import('../auth/users.js'),
-      import('../auth/cognito-client.js'),
+      import('../aws/clients.js'),
     ]);
-    const context = input.awsContextFor(env, flags);
+    const clients = new AwsClients(input.awsContextFor(env, flags));
     const email = await input.emailInput(args.email, false);
     const password =
       action === 'add' ? await input.passwordInput(flags.password, this.interactive) : undefined;
@@ -67,8 +67,8 @@ the pool.`;
       });
       if (!ok) throw new CancelledError();
     }
-    const userPoolId = await users.userPoolOutput(env, context, 'userPoolId', flags['user-pool-id']);
-    const client = await cognitoClient(context);
+    const userPoolId = await users.userPoolOutput(env, clients, 'userPoolId', flags['user-pool-id']);
+    const client = await clients.cognito();
     if (password !== undefined) {
       const user = await users.addUser(client, userPoolId, email, password);
       this.info(`${style.green('✔')} ${style.bold(email)} may now write to the ${env.name} API.`);
