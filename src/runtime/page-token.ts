@@ -33,7 +33,6 @@ export function decodePageToken(value: string, status: ItemStatus, shards: numbe
   } catch {
     throw invalid();
   }
-  // Checked by hand rather than with zod: the token's shape is tiny and this keeps the bundle small.
   if (!isWire(wire) || wire.c.length !== shards) throw invalid();
   if (wire.s !== status) {
     throw badRequest('InvalidNextToken', 'nextToken belongs to a listing of another status.');

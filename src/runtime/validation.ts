@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { badRequest } from './errors.js';
 
 /** Fields only the server sets; a body that names one is refused rather than silently ignored. */
@@ -8,92 +7,144 @@ export const SERVER_FIELDS = ['id', 'status', 'createdAt', 'updatedAt', 'version
 export const ITEM_STATUSES = ['active'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
-// A lone surrogate cannot be stored as UTF-8: DynamoDB would silently replace it, so refuse it.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const text = (max: number, min = 0) =>
-  z.string().check(
-    z.minLength(min),
-    z.maxLength(max),
-    z.refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text'),
-  );
-// DynamoDB numbers span 1e-130..1e126 with 38 digits; keep well inside so a stored number reads back equal.
-const number = z
-  .number()
-  .check(
-    z.refine(
-      (n) => n === 0 || (Math.abs(n) >= 1e-100 && Math.abs(n) <= 1e100),
-      'must be 0 or within 1e-100..1e100',
-    ),
-  );
-const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
-
-const fields = {
-  name: text(200, 1),
-  description: text(2000),
-  tags: z.array(text(50, 1)).check(z.maxLength(20)),
-  attributes: z
-    .record(z.string().check(z.regex(ATTRIBUTE_NAME)), z.union([text(1000), number, z.boolean(), z.null()]))
-    .check(z.refine((o) => Object.keys(o).length <= 50, 'at most 50 attributes')),
-};
+/** An attribute holds one scalar. */
+export type AttributeValue = string | number | boolean | null;
 
 /** The fields a client owns: POST and PUT send all of them (missing optional ones are absent). */
-const itemInputSchema = z.strictObject({
-  name: fields.name,
-  description: z.optional(fields.description),
-  tags: z.optional(fields.tags),
-  attributes: z.optional(fields.attributes),
-});
-export type ItemInput = z.infer<typeof itemInputSchema>;
+export interface ItemInput {
+  name: string;
+  description?: string;
+  tags?: string[];
+  attributes?: Record<string, AttributeValue>;
+}
 
 /** PATCH is a JSON merge patch (RFC 7396) of the client fields: null removes an optional field. */
-const itemPatchSchema = z.strictObject({
-  name: z.optional(fields.name),
-  description: z.optional(z.nullable(fields.description)),
-  tags: z.optional(z.nullable(fields.tags)),
-  attributes: z.optional(z.nullable(fields.attributes)),
-});
-export type ItemPatch = z.infer<typeof itemPatchSchema>;
+export interface ItemPatch {
+  name?: string;
+  description?: string | null;
+  tags?: string[] | null;
+  attributes?: Record<string, AttributeValue> | null;
+}
+
+/*
+ * The body rules. They are written by hand, not with zod: zod/mini alone would take 23 KB of the handler's
+ * 30 KB bundle budget (docs/runtime.md). test/runtime/body-rules.test.ts holds the same rules written in zod
+ * and checks, over generated bodies, that both accept and refuse exactly the same ones.
+ */
+export const FIELD_LIMITS = {
+  name: 200,
+  description: 2000,
+  tags: 20,
+  tag: 50,
+  attributes: 50,
+  attributeText: 1000,
+} as const;
+
+// A lone surrogate cannot be stored as UTF-8: DynamoDB would silently replace it, so refuse it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// DynamoDB numbers span 1e-130..1e126 with 38 digits; keep well inside so a stored number reads back equal.
+const NUMBER_RANGE = { min: 1e-100, max: 1e100, text: '0 or within 1e-100..1e100' };
+const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
+
+/** Checks one value found at `where` (a field path such as `tags.2`) and returns it, or throws a 400. */
+type Rule<T> = (value: unknown, where: string) => T;
+
+const invalid = (where: string, problem: string) => badRequest('ValidationError', `${where}: ${problem}`);
+
+const text =
+  (max: number, nonEmpty = false): Rule<string> =>
+  (value, where) => {
+    if (typeof value !== 'string') throw invalid(where, 'expected a string');
+    if (nonEmpty && value.length === 0) throw invalid(where, 'must not be empty');
+    if (value.length > max) throw invalid(where, `too long (max ${max} characters)`);
+    if (LONE_SURROGATE.test(value)) throw invalid(where, 'must be valid Unicode text');
+    return value;
+  };
+
+const tag = text(FIELD_LIMITS.tag, true);
+const tagList: Rule<string[]> = (value, where) => {
+  if (!Array.isArray(value)) throw invalid(where, 'expected an array');
+  if (value.length > FIELD_LIMITS.tags) throw invalid(where, `too many (max ${FIELD_LIMITS.tags})`);
+  return value.map((each, index) => tag(each, `${where}.${index}`));
+};
+
+const attributeText = text(FIELD_LIMITS.attributeText);
+const attributeValue: Rule<AttributeValue> = (value, where) => {
+  if (typeof value === 'string') return attributeText(value, where);
+  if (typeof value === 'number') {
+    const size = Math.abs(value);
+    if (value !== 0 && !(size >= NUMBER_RANGE.min && size <= NUMBER_RANGE.max)) {
+      throw invalid(where, `must be ${NUMBER_RANGE.text}`);
+    }
+    return value;
+  }
+  if (typeof value === 'boolean' || value === null) return value;
+  throw invalid(where, 'expected a string, a number, a boolean or null');
+};
+const attributeMap: Rule<Record<string, AttributeValue>> = (value, where) => {
+  if (!isObject(value)) throw invalid(where, 'expected an object');
+  const entries = Object.entries(value);
+  if (entries.length > FIELD_LIMITS.attributes)
+    throw invalid(where, `too many (max ${FIELD_LIMITS.attributes})`);
+  const attributes: Record<string, AttributeValue> = {};
+  for (const [name, each] of entries) {
+    // Checked before it becomes a key: the pattern also keeps out __proto__.
+    if (!ATTRIBUTE_NAME.test(name)) {
+      throw invalid(
+        `${where}.${name}`,
+        'invalid attribute name (a letter, then up to 63 of A-Z a-z 0-9 _ . : -)',
+      );
+    }
+    attributes[name] = attributeValue(each, `${where}.${name}`);
+  }
+  return attributes;
+};
+
+const FIELD_RULES: { [K in keyof ItemInput]-?: Rule<ItemInput[K]> } = {
+  name: text(FIELD_LIMITS.name, true),
+  description: text(FIELD_LIMITS.description),
+  tags: tagList,
+  attributes: attributeMap,
+};
 
 export function parseItemInput(body: unknown): ItemInput {
-  return parseFields(itemInputSchema, body);
+  return parseFields(body, 'replace') as ItemInput;
 }
 
 export function parseItemPatch(body: unknown): ItemPatch {
-  const patch = parseFields(itemPatchSchema, body);
+  const patch = parseFields(body, 'merge');
   if (Object.keys(patch).length === 0) throw badRequest('ValidationError', 'The patch changes no field.');
   return patch;
 }
 
-function parseFields<T>(schema: z.ZodMiniType<T>, body: unknown): T {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badRequest('ValidationError', 'The body must be a JSON object.');
-  }
-  const owned = SERVER_FIELDS.filter((name) => Object.hasOwn(body, name));
+/** The client fields of a body, in a new object; `merge` makes every field optional and null a removal. */
+function parseFields(body: unknown, mode: 'replace' | 'merge'): ItemPatch {
+  if (!isObject(body)) throw badRequest('ValidationError', 'The body must be a JSON object.');
+  const names = Object.keys(body);
+  const owned = SERVER_FIELDS.filter((name) => names.includes(name));
   if (owned.length > 0) {
     throw badRequest(
       'ServerOwnedField',
       `${owned.join(', ')} cannot be set by the client: the server sets it.`,
     );
   }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
-    throw badRequest('ValidationError', `${where}: ${describeIssue(issue)}`);
+  const unknown = names.filter((name) => !Object.hasOwn(FIELD_RULES, name));
+  if (unknown.length > 0) throw invalid('body', `unknown field(s) ${unknown.join(', ')}`);
+
+  const fields: Record<string, unknown> = {};
+  for (const [name, rule] of Object.entries(FIELD_RULES)) {
+    if (!Object.hasOwn(body, name)) {
+      if (name === 'name' && mode === 'replace') throw invalid(name, 'required');
+      continue;
+    }
+    const value = body[name];
+    fields[name] = value === null && mode === 'merge' && name !== 'name' ? null : rule(value, name);
   }
-  return parsed.data;
+  return fields;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}`;
-  if (issue.code === 'custom') return issue.message;
-  if (issue.code === 'too_big') return `too long or too large (max ${String(issue.maximum)})`;
-  if (issue.code === 'too_small') return `too short or too small (min ${String(issue.minimum)})`;
-  if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
-  if (issue.code === 'invalid_format') return `invalid format`;
-  if (issue.code === 'invalid_key')
-    return 'invalid attribute name (a letter, then up to 63 of A-Z a-z 0-9 _ . : -)';
-  return 'invalid value';
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Ids are the server's UUIDs (v4, lower case); anything else cannot name an item. */
