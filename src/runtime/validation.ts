@@ -138,7 +138,12 @@ function parseFields(body: unknown, mode: 'replace' | 'merge'): ItemPatch {
       continue;
     }
     const value = body[name];
-    fields[name] = value === null && mode === 'merge' && name !== 'name' ? null : rule(value, name);
+    if (value === null && mode === 'merge') {
+      if (name === 'name') throw invalid(name, 'cannot be removed');
+      fields[name] = null;
+    } else {
+      fields[name] = rule(value, name);
+    }
   }
   return fields;
 }

@@ -157,9 +157,9 @@ describe('the body rules agree with the same rules written in zod', () => {
   });
 
   it('names the field and the problem in a refusal', () => {
-    const message = (body: unknown) => {
+    const message = (body: unknown, parse: (body: unknown) => unknown = parseItemInput) => {
       try {
-        parseItemInput(body);
+        parse(body);
       } catch (error) {
         return (error as ApiError).message;
       }
@@ -177,6 +177,7 @@ describe('the body rules agree with the same rules written in zod', () => {
     expect(message({ name: 'x', attributes: { n: 1e300 } })).toBe(
       'attributes.n: must be 0 or within 1e-100..1e100',
     );
+    expect(message({ name: null }, parseItemPatch)).toBe('name: cannot be removed');
     expect(message({ name: 'x', version: 2 })).toBe(
       'version cannot be set by the client: the server sets it.',
     );
