@@ -56,6 +56,33 @@ export async function passwordInput(
   return askSecret({ message: 'Password', validate: (v) => v.length > 0 || 'enter the password', onStderr });
 }
 
+const MFA_CODE = /^\d{6}$/;
+
+/**
+ * The current code of the user's authenticator app: the given value (--mfa-code, SERVERLESS_INFRA_MFA_CODE),
+ * else a prompt when interactive, else an error naming the flag.
+ */
+export async function mfaCodeInput(
+  value: string | undefined,
+  interactive: boolean,
+  onStderr = false,
+): Promise<string> {
+  const valid = (v: string) =>
+    MFA_CODE.test(v.trim()) || "expected the 6-digit code of the user's authenticator app";
+  if (value !== undefined) {
+    const check = valid(value);
+    if (check !== true) throw new UsageError(`--mfa-code: ${check}`);
+    return value.trim();
+  }
+  if (!interactive) {
+    throw new UsageError(
+      'This user signs in with an authenticator app: Cognito asks for its code.',
+      'Pass --mfa-code (or SERVERLESS_INFRA_MFA_CODE) with the code the app shows now.',
+    );
+  }
+  return (await askText({ message: 'Authenticator code', validate: valid, onStderr })).trim();
+}
+
 /**
  * May `token` ask? Its stdout is usually captured (`$(serverless-infra token)`), so it asks on stderr: a
  * terminal on stdin and stderr is enough. Never in CI or under --json.

@@ -10,6 +10,7 @@ import {
   type CognitoIdentityProviderClient,
   CognitoIdentityProviderServiceException,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { AwsClients } from '../aws/clients.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
@@ -110,17 +111,25 @@ export interface SignedIn {
   expiresIn: number;
 }
 
-/** USER_PASSWORD_AUTH through the public app client: the ID token API Gateway's authorizer checks. */
+interface AuthResponse {
+  AuthenticationResult?: { IdToken?: string; ExpiresIn?: number };
+  ChallengeName?: string;
+  Session?: string;
+}
+
+/**
+ * USER_PASSWORD_AUTH through the public app client: the ID token API Gateway's authorizer checks. A user who
+ * turned on an authenticator app (TOTP, optional in the pool) is asked for its code: `mfaCode` is called
+ * only then.
+ */
 export async function signIn(
   client: CognitoIdentityProviderClient,
   clientId: string,
   email: string,
   password: string,
+  mfaCode: () => Promise<string>,
 ): Promise<SignedIn> {
-  let result: {
-    AuthenticationResult?: { IdToken?: string; ExpiresIn?: number };
-    ChallengeName?: string;
-  };
+  let result: AuthResponse;
   try {
     result = await client.send(
       new InitiateAuthCommand({
@@ -129,6 +138,17 @@ export async function signIn(
         AuthParameters: { USERNAME: email, PASSWORD: password },
       }),
     );
+    if (result.ChallengeName === 'SOFTWARE_TOKEN_MFA') {
+      const code = await mfaCode();
+      result = await client.send(
+        new RespondToAuthChallengeCommand({
+          ChallengeName: 'SOFTWARE_TOKEN_MFA',
+          ClientId: clientId,
+          Session: result.Session,
+          ChallengeResponses: { USERNAME: email, SOFTWARE_TOKEN_MFA_CODE: code },
+        }),
+      );
+    }
   } catch (error) {
     throw cognitoUserError(error, email);
   }
@@ -161,6 +181,14 @@ function cognitoUserError(error: unknown, email: string): unknown {
     NotAuthorizedException: [
       'Wrong e-mail or password.',
       'Check both; an operator can reset the user with user remove + user add.',
+    ],
+    CodeMismatchException: [
+      'Wrong authenticator code.',
+      "Enter the code the user's authenticator app shows now (it changes every 30 seconds).",
+    ],
+    ExpiredCodeException: [
+      'The authenticator code has expired, or the sign-in took too long.',
+      'Run the command again with the current code.',
     ],
     InvalidPasswordException: [
       `Cognito refused the password: ${error.message}`,

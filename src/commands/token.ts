@@ -20,7 +20,8 @@ and prints the ID token on stdout, alone, so that it fits in $(…). API Gateway
 With --dev, no AWS: prints a token that \`serverless-infra dev\` accepts, signed with this project's local \
 secret (.serverless-infra/dev-token-secret).
 
-The password comes from SERVERLESS_INFRA_PASSWORD, or a masked prompt in a terminal.`;
+The password comes from SERVERLESS_INFRA_PASSWORD, or a masked prompt in a terminal. A user who turned on \
+an authenticator app (TOTP) also gives its current code: --mfa-code, SERVERLESS_INFRA_MFA_CODE, or a prompt.`;
 
   static override examples = [
     'curl -X POST https://d111.cloudfront.net/items -H "Authorization: Bearer $(<%= config.bin %> <%= command.id %> --email alice@example.com)" -H "Content-Type: application/json" -d \'{"name":"n"}\'',
@@ -37,6 +38,10 @@ The password comes from SERVERLESS_INFRA_PASSWORD, or a masked prompt in a termi
       summary:
         'The password (prefer SERVERLESS_INFRA_PASSWORD or the prompt: flags end up in shell history).',
       env: 'SERVERLESS_INFRA_PASSWORD',
+    }),
+    'mfa-code': Flags.string({
+      summary: "The current 6-digit code of the user's authenticator app, if the user has one.",
+      env: 'SERVERLESS_INFRA_MFA_CODE',
     }),
     dev: Flags.boolean({ summary: 'A local token for `serverless-infra dev` (no AWS).' }),
     'client-id': Flags.string({ summary: 'App client id (default: the stack output UserPoolClientId).' }),
@@ -65,7 +70,7 @@ The password comes from SERVERLESS_INFRA_PASSWORD, or a masked prompt in a termi
     const { flags } = this;
     const env = resolveEnvironment(await loadProject(), flags.environment);
     const [
-      { awsContextFor, canAskOnStderr, emailInput, passwordInput },
+      { awsContextFor, canAskOnStderr, emailInput, mfaCodeInput, passwordInput },
       { userPoolOutput, signIn },
       { AwsClients },
     ] = await Promise.all([
@@ -77,9 +82,14 @@ The password comes from SERVERLESS_INFRA_PASSWORD, or a masked prompt in a termi
     const ask = canAskOnStderr(this.jsonEnabled());
     const email = await emailInput(flags.email, ask, true);
     const password = await passwordInput(flags.password, ask, true);
+    // A malformed code is refused before any call; a missing one is asked for only if Cognito wants it.
+    const givenCode =
+      flags['mfa-code'] === undefined ? undefined : await mfaCodeInput(flags['mfa-code'], false);
     const clientId = await userPoolOutput(env, clients, 'clientId', flags['client-id']);
     const started = Date.now();
-    const { idToken, expiresIn } = await signIn(await clients.cognito(), clientId, email, password);
+    const { idToken, expiresIn } = await signIn(await clients.cognito(), clientId, email, password, () =>
+      mfaCodeInput(givenCode, ask, true),
+    );
     return {
       token: idToken,
       email,

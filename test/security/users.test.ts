@@ -1,6 +1,7 @@
 // `user add`, `token` and `user remove` through the built binary against moto's cognito-idp (and its
 // CloudFormation for the stack outputs), reached only through the SDK's AWS_ENDPOINT_URL_<SERVICE> variables.
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,11 +33,23 @@ function aws(args: string[]): unknown {
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
+  // moto checks authenticator codes for real (RFC 6238) only with this setting.
+  moto = await startMoto({ env: { MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP: 'true' } });
   const pool = aws(['cognito-idp', 'create-user-pool', '--pool-name', 'writers']) as {
     UserPool: { Id: string };
   };
   userPoolId = pool.UserPool.Id;
+  // As the stack's pool: MFA optional, by authenticator app (TOTP).
+  aws([
+    'cognito-idp',
+    'set-user-pool-mfa-config',
+    '--user-pool-id',
+    userPoolId,
+    '--software-token-mfa-configuration',
+    'Enabled=true',
+    '--mfa-configuration',
+    'OPTIONAL',
+  ]);
   const client = aws([
     'cognito-idp',
     'create-user-pool-client',
@@ -158,6 +171,80 @@ describe('user add / token / user remove', () => {
     expect(token.stdout).toBe('');
   });
 
+  it('a user with an authenticator app: the code from --mfa-code, its variable, or a clear error', async () => {
+    const email = 'bob@example.com';
+    const withPassword = { ...env, SERVERLESS_INFRA_PASSWORD: PASSWORD };
+    const added = await runCli(['user', 'add', email], { cwd, env: withPassword });
+    expect(added.code, added.stderr).toBe(0);
+    // Bob turns on an authenticator app, as the Cognito hosted UI or an app would do for him.
+    const signedIn = aws([
+      'cognito-idp',
+      'initiate-auth',
+      '--client-id',
+      clientId,
+      '--auth-flow',
+      'USER_PASSWORD_AUTH',
+      '--auth-parameters',
+      `USERNAME=${email},PASSWORD=${PASSWORD}`,
+    ]) as { AuthenticationResult: { AccessToken: string } };
+    const accessToken = signedIn.AuthenticationResult.AccessToken;
+    const { SecretCode: secret } = aws([
+      'cognito-idp',
+      'associate-software-token',
+      '--access-token',
+      accessToken,
+    ]) as { SecretCode: string };
+    aws([
+      'cognito-idp',
+      'verify-software-token',
+      '--access-token',
+      accessToken,
+      '--user-code',
+      await currentCode(secret),
+    ]);
+    aws([
+      'cognito-idp',
+      'set-user-mfa-preference',
+      '--access-token',
+      accessToken,
+      '--software-token-mfa-settings',
+      'Enabled=true,PreferredMfa=true',
+    ]);
+
+    const noCode = await runCli(['token', '--email', email], { cwd, env: withPassword });
+    expect(noCode.code).toBe(2);
+    expect(noCode.stderr).toContain('Cognito asks for its code');
+    expect(noCode.stderr).toContain('--mfa-code');
+    expect(noCode.stdout).toBe('');
+
+    const malformed = await runCli(['token', '--email', email, '--mfa-code', '12ab'], {
+      cwd,
+      env: withPassword,
+    });
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain(
+      "--mfa-code: expected the 6-digit code of the user's authenticator app",
+    );
+
+    const code = await currentCode(secret);
+    const wrongCode = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const wrong = await runCli(['token', '--email', email], {
+      cwd,
+      env: { ...withPassword, SERVERLESS_INFRA_MFA_CODE: wrongCode },
+    });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('Wrong authenticator code.');
+    expect(wrong.stdout).toBe('');
+
+    const token = await runCli(['token', '--email', email, '--mfa-code', await currentCode(secret)], {
+      cwd,
+      env: withPassword,
+    });
+    expect(token.code, token.stderr).toBe(0);
+    const claims = JSON.parse(Buffer.from(token.stdout.trim().split('.')[1]!, 'base64url').toString('utf8'));
+    expect(claims).toMatchObject({ token_use: 'id', 'cognito:username': email });
+  });
+
   it('a stack that is not deployed: says so', async () => {
     const missing = await runCli(['token', '--email', 'a@example.com', '--region', 'us-west-2'], {
       cwd,
@@ -167,3 +254,22 @@ describe('user add / token / user remove', () => {
     expect(missing.stderr).toContain('The stack ServerlessInfra-Staging does not exist in us-west-2.');
   });
 });
+
+/**
+ * The code an authenticator app shows for `secret` (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits). Near the end of
+ * a step it waits for the next one, so that the code is still current when the CLI sends it.
+ */
+async function currentCode(secret: string): Promise<string> {
+  const untilNextStep = 30_000 - (Date.now() % 30_000);
+  if (untilNextStep < 8_000) await new Promise((resolve) => setTimeout(resolve, untilNextStep + 100));
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bits = [...secret.toUpperCase().replace(/=+$/, '')]
+    .map((c) => alphabet.indexOf(c).toString(2).padStart(5, '0'))
+    .join('');
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((byte) => Number.parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000)));
+  const digest = createHmac('sha1', key).update(counter).digest();
+  const offset = digest[19]! & 0xf;
+  return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}

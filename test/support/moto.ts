@@ -33,12 +33,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startMoto(options: { readyTimeoutMs?: number } = {}): Promise<Moto> {
+/** `env`: moto's own settings, such as MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true (real TOTP checks). */
+export async function startMoto(
+  options: { readyTimeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    env: { ...process.env, ...options.env, PYTHONUNBUFFERED: '1' },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
