@@ -19,22 +19,43 @@ export function awsContextFor(
   return { region, profile: flags.profile };
 }
 
+/** A text value from its flag (checked), else a prompt when interactive, else the error `missing`. */
+async function flagOrPrompt(options: {
+  value: string | undefined;
+  flag: string;
+  valid: (value: string) => true | string;
+  normalize: (value: string) => string;
+  missing: UsageError;
+  message: string;
+  interactive: boolean;
+  onStderr: boolean;
+}): Promise<string> {
+  const { value, valid, normalize } = options;
+  if (value !== undefined) {
+    const check = valid(value);
+    if (check !== true) throw new UsageError(`${options.flag}: ${check}`);
+    return normalize(value);
+  }
+  if (!options.interactive) throw options.missing;
+  return normalize(await askText({ message: options.message, validate: valid, onStderr: options.onStderr }));
+}
+
 /** An e-mail from the flag, else a prompt when interactive, else an error naming the flag. */
-export async function emailInput(
+export function emailInput(
   value: string | undefined,
   interactive: boolean,
   onStderr = false,
 ): Promise<string> {
-  const valid = (v: string) =>
-    EMAIL_PATTERN.test(v.trim()) || 'expected an e-mail address such as ops@example.com';
-  if (value !== undefined) {
-    const check = valid(value);
-    if (check !== true) throw new UsageError(`--email: ${check}`);
-    return value.trim().toLowerCase();
-  }
-  if (!interactive)
-    throw new UsageError('The e-mail is missing.', 'Pass --email (or SERVERLESS_INFRA_EMAIL).');
-  return (await askText({ message: 'E-mail', validate: valid, onStderr })).trim().toLowerCase();
+  return flagOrPrompt({
+    value,
+    flag: '--email',
+    valid: (v) => EMAIL_PATTERN.test(v.trim()) || 'expected an e-mail address such as ops@example.com',
+    normalize: (v) => v.trim().toLowerCase(),
+    missing: new UsageError('The e-mail is missing.', 'Pass --email (or SERVERLESS_INFRA_EMAIL).'),
+    message: 'E-mail',
+    interactive,
+    onStderr,
+  });
 }
 
 /**
@@ -56,31 +77,28 @@ export async function passwordInput(
   return askSecret({ message: 'Password', validate: (v) => v.length > 0 || 'enter the password', onStderr });
 }
 
-const MFA_CODE = /^\d{6}$/;
-
 /**
  * The current code of the user's authenticator app: the given value (--mfa-code, SERVERLESS_INFRA_MFA_CODE),
  * else a prompt when interactive, else an error naming the flag.
  */
-export async function mfaCodeInput(
+export function mfaCodeInput(
   value: string | undefined,
   interactive: boolean,
   onStderr = false,
 ): Promise<string> {
-  const valid = (v: string) =>
-    MFA_CODE.test(v.trim()) || "expected the 6-digit code of the user's authenticator app";
-  if (value !== undefined) {
-    const check = valid(value);
-    if (check !== true) throw new UsageError(`--mfa-code: ${check}`);
-    return value.trim();
-  }
-  if (!interactive) {
-    throw new UsageError(
+  return flagOrPrompt({
+    value,
+    flag: '--mfa-code',
+    valid: (v) => /^\d{6}$/.test(v.trim()) || "expected the 6-digit code of the user's authenticator app",
+    normalize: (v) => v.trim(),
+    missing: new UsageError(
       'This user signs in with an authenticator app: Cognito asks for its code.',
       'Pass --mfa-code (or SERVERLESS_INFRA_MFA_CODE) with the code the app shows now.',
-    );
-  }
-  return (await askText({ message: 'Authenticator code', validate: valid, onStderr })).trim();
+    ),
+    message: 'Authenticator code',
+    interactive,
+    onStderr,
+  });
 }
 
 /**
