@@ -1,6 +1,9 @@
-#!/usr/bin/env -S node --import tsx
-// Development entry: runs the TypeScript sources directly (no build step).
-import { execute } from '@oclif/core';
+#!/usr/bin/env node
+// Development entry: oclif's development mode, which finds the commands by scanning dist/commands instead of
+// reading oclif.manifest.json (a new command works before the manifest is regenerated). Run `npm run build`
+// first. oclif cannot register tsx for this ESM project, so it runs the built commands, and this entry uses the
+// same bundled oclif as they do (dist/oclif.js): one copy of oclif per process.
+import { execute } from '../dist/oclif.js';
 
 // See bin/run.js: the lockfile pins SDK versions that support Node.js 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -18,4 +18,25 @@ await build({
   logLevel: 'warning',
 });
 
+// oclif, bundled over tsc's dist/oclif.js (src/oclif.ts): ESM, so that importing it needs no CommonJS export
+// scan, and with a `require` for the few modules oclif loads on demand and that stay outside (typescript, only
+// to read a tsconfig in development).
+await build({
+  entryPoints: ['src/oclif.ts'],
+  outfile: 'dist/oclif.js',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['typescript'],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+rmSync('dist/oclif.js.map'); // tsc's, of the file just replaced
+
 run(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest']);

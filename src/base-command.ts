@@ -1,5 +1,5 @@
-import { Command, Flags, type Interfaces } from '@oclif/core';
 import { ExitCode, UserError } from './errors.js';
+import { Command, Flags, type Interfaces } from './oclif.js';
 import { style } from './ui/style.js';
 import { isInteractive } from './ui/terminal.js';
 

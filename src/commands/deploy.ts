@@ -1,6 +1,6 @@
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import type { DeployResult } from '../deploy/engine.js';
+import { Flags } from '../oclif.js';
 
 export default class Deploy extends BaseCommand<typeof Deploy> {
   static override summary = 'Deploy the stack: synthesize, publish code, show the change set, apply it live.';

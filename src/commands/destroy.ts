@@ -1,6 +1,6 @@
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import type { DestroyResult } from '../deploy/destroy.js';
+import { Flags } from '../oclif.js';
 
 export default class Destroy extends BaseCommand<typeof Destroy> {
   static override summary = "Delete the environment's stack (retained data stays).";

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { projectFilePath, readProject, resolveEnvironment } from '../config/project-file.js';
 import { AUTH_MODES, type ResolvedEnvironment } from '../config/schema.js';
+import { Flags } from '../oclif.js';
 import { style } from '../ui/style.js';
 
 /** Where `dev` keeps the local stores' data, inside the project. */

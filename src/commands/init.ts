@@ -1,6 +1,5 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { defaultRegion } from '../config/defaults.js';
 import { type InitAnswers, type InitPlan, planInit } from '../config/init-project.js';
@@ -24,6 +23,7 @@ import {
   STACK_NAME_PATTERN,
 } from '../config/schema.js';
 import { CancelledError, UsageError } from '../errors.js';
+import { Flags } from '../oclif.js';
 import { askChoice, askConfirm, askText } from '../ui/prompts.js';
 import { style } from '../ui/style.js';
 

@@ -1,6 +1,6 @@
-import { Flags } from '@oclif/core';
 import { loadProject, resolveEnvironment } from '../config/project-file.js';
 import { UsageError } from '../errors.js';
+import { Flags } from '../oclif.js';
 import type { ReleaseResult } from '../release/follow.js';
 import { ReleaseCommand } from '../release/release-command.js';
 

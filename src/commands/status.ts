@@ -1,6 +1,6 @@
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import type { StatusResult } from '../deploy/status.js';
+import { Flags } from '../oclif.js';
 
 export default class Status extends BaseCommand<typeof Status> {
   static override summary =

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { loadProject, projectFilePath, resolveEnvironment } from '../config/project-file.js';
 import { isAwsRegion } from '../config/regions.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
 import { UsageError } from '../errors.js';
+import { Flags } from '../oclif.js';
 import type { SynthSummary } from '../synth/summary.js';
 import { style } from '../ui/style.js';
 

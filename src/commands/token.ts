@@ -1,6 +1,6 @@
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { loadProject, projectFilePath, readProject, resolveEnvironment } from '../config/project-file.js';
+import { Flags } from '../oclif.js';
 
 export interface TokenResult {
   token: string;

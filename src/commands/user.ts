@@ -1,7 +1,7 @@
-import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { loadProject, resolveEnvironment } from '../config/project-file.js';
 import { CancelledError } from '../errors.js';
+import { Args, Flags } from '../oclif.js';
 import { askConfirm } from '../ui/prompts.js';
 import { style } from '../ui/style.js';
 

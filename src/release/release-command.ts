@@ -1,5 +1,5 @@
-import type { Command } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
+import type { Command } from '../oclif.js';
 import type { ReleaseResult } from './follow.js';
 
 /** What shift and rollback share: ending with the outcome's exit code while keeping the --json result. */

@@ -6,13 +6,14 @@ import { BIN, cleanEnv, ROOT, tempDir } from '../helpers/cli.js';
 
 /** The modules a run of the built binary resolves. */
 async function modulesLoadedBy(args: string[]): Promise<{ modules: string[]; stdout: string }> {
-  const file = path.join(await tempDir(), 'imports.txt');
+  const cwd = await tempDir();
+  const file = path.join(cwd, 'imports.txt');
   const run = spawnSync(
     process.execPath,
     ['--import', path.join(ROOT, 'test/helpers/record-imports.mjs'), BIN, ...args],
-    { env: cleanEnv({ RECORD_IMPORTS_FILE: file }), encoding: 'utf8' },
+    { cwd, env: cleanEnv({ RECORD_IMPORTS_FILE: file }), encoding: 'utf8' },
   );
-  expect(run.status).toBe(0);
+  expect(run.status, run.stderr).toBe(0);
   const modules = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
   return { modules, stdout: run.stdout };
 }
@@ -26,6 +27,15 @@ describe('start-up', () => {
       expect(modules.filter((m) => /aws-cdk-lib|@aws-sdk|@aws-cdk\//.test(m))).toEqual([]);
     },
   );
+
+  it.each([
+    ['--help'],
+    ['init', '--email', 'ops@example.com', '--region', 'eu-west-1', '--environment', 'Staging'],
+  ])('`%s` loads oclif once, from its bundle (dist/oclif.js), never from node_modules', async (...args) => {
+    const { modules } = await modulesLoadedBy(args);
+    expect(modules.filter((m) => m.endsWith('/dist/oclif.js'))).not.toEqual([]);
+    expect(modules.filter((m) => m.includes('/node_modules/@oclif/'))).toEqual([]);
+  });
 
   it('--version prints name, version, platform and Node.js version', async () => {
     const { stdout } = await modulesLoadedBy(['--version']);

@@ -1,4 +1,4 @@
-// The synth command as a user runs it (bin/dev.js, a real process), and the cdk.json entry for the stock
+// The synth command as a user runs it (the built bin/run.js, a real process), and the cdk.json entry for the stock
 // CDK CLI producing the same template.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ const { name: _p, ...production } = { ...PRODUCTION, handler: 'handlers/hello.ts
 const { name: _d, ...development } = { ...DEVELOPMENT, handler: 'handlers/hello.ts' };
 
 function cli(cwd: string, ...args: string[]) {
-  return spawnSync(process.execPath, ['--import', tsx, path.join(root, 'bin/dev.js'), 'synth', ...args], {
+  return spawnSync(process.execPath, [path.join(root, 'bin/run.js'), 'synth', ...args], {
     cwd,
     env: offline,
     encoding: 'utf8',
