@@ -1,5 +1,6 @@
 // The package build: TypeScript -> dist/, the Lambda runtime bundle (esbuild, once here and never at
-// synth time), then oclif.manifest.json so that --help never loads a command module.
+// synth time), oclif bundled into dist/oclif.js, then oclif.manifest.json so that --help never loads a command
+// module.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -31,7 +32,7 @@ await build({
   external: ['typescript'],
   minifyWhitespace: true,
   minifySyntax: true,
-  legalComments: 'none',
+  legalComments: 'eof', // the bundled packages' license notices
   banner: {
     js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   },
