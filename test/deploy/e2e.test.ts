@@ -3,17 +3,12 @@
  * CodeDeploy, Lambda, STS) and moto (S3, SNS), reached only through AWS_ENDPOINT_URL_<SERVICE>.
  * Needs `npm run build` first (npm test does it).
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, runCli, tempDir } from '../helpers/cli.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin', 'run.js');
 
 let fake: FakeAws;
 const calls: string[] = [];
@@ -30,33 +25,12 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(dir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { ...process.env, ...fake.env, CI: '1', NODE_NO_WARNINGS: '1', NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+/** The built binary against the fake, as CI runs it. */
+function run(dir: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, {
+    cwd: dir,
+    env: { ...fake.env, CI: '1', NODE_NO_WARNINGS: '1', ...env },
+    timeoutMs: 50_000,
   });
 }
 
@@ -66,7 +40,7 @@ async function project(
   stackName: string,
   extra: Record<string, unknown> = {},
 ): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'si-deploy-e2e-'));
+  const dir = await tempDir('si-deploy-e2e-');
   await writeFile(
     path.join(dir, 'handler.mjs'),
     'export const handler = async () => ({ statusCode: 200, body: "v1" });\n',
@@ -91,7 +65,7 @@ async function project(
   return dir;
 }
 
-function json(r: Run) {
+function json(r: CliResult) {
   try {
     return JSON.parse(r.stdout);
   } catch {

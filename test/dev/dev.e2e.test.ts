@@ -1,11 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { freePort } from '../support/moto.js';
 
 // The built binary, driven over real HTTP as a user would: `serverless-infra dev` in an empty project folder.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,14 +18,6 @@ interface Running {
   url: string;
   stderr: () => string;
   exited: Promise<number | null>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function startDev(port: number, ...args: string[]): Promise<Running> {
@@ -58,16 +51,6 @@ function startDev(port: number, ...args: string[]): Promise<Running> {
       reject(new Error(`dev exited with ${code} before serving:\n${stderr}`));
     });
   });
-}
-
-async function runToExit(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, stderr };
 }
 
 async function stop(running: Running): Promise<number | null> {
@@ -155,10 +138,10 @@ it('serves the API over HTTP, persists data across restarts, and stops cleanly o
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
 
     // A second server on the same port, or on the same data, fails clearly instead of half-starting.
-    const busyPort = await runToExit(['dev', '--port', String(port)]);
+    const busyPort = await runCli(['dev', '--port', String(port)], { cwd });
     expect(busyPort.code).not.toBe(0);
     expect(busyPort.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
-    const busyData = await runToExit(['dev', '--port', String(await freePort())]);
+    const busyData = await runCli(['dev', '--port', String(await freePort())], { cwd });
     expect(busyData.code).not.toBe(0);
     expect(busyData.stderr).toMatch(/Another serverless-infra dev \(pid \d+\) is using/);
 
