@@ -1,4 +1,5 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -111,6 +112,13 @@ export class AwsClients {
     return this.create('STS', async (c) => {
       const { STSClient } = await import('@aws-sdk/client-sts');
       return new STSClient(c);
+    });
+  }
+
+  cloudWatch(): Promise<CloudWatchClient> {
+    return this.create('CloudWatch', async (c) => {
+      const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
+      return new CloudWatchClient(c);
     });
   }
 

@@ -1,8 +1,8 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { type AwsContext, clientConfig } from '../aws/clients.js';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { AwsClients, type AwsContext } from '../aws/clients.js';
 
 /** The four AWS services a release talks to. Commands reach this module only through a dynamic import. */
 export interface ReleaseClients {
@@ -12,12 +12,14 @@ export interface ReleaseClients {
   cloudformation: CloudFormationClient;
 }
 
+/** From the shared factory (one configuration for every client, and its call log). */
 export async function createReleaseClients(context: AwsContext): Promise<ReleaseClients> {
-  const config = await clientConfig(context);
-  return {
-    codedeploy: new CodeDeployClient(config),
-    lambda: new LambdaClient(config),
-    cloudwatch: new CloudWatchClient(config),
-    cloudformation: new CloudFormationClient(config),
-  };
+  const aws = new AwsClients(context);
+  const [codedeploy, lambda, cloudwatch, cloudformation] = await Promise.all([
+    aws.codeDeploy(),
+    aws.lambda(),
+    aws.cloudWatch(),
+    aws.cloudFormation(),
+  ]);
+  return { codedeploy, lambda, cloudwatch, cloudformation };
 }
