@@ -19,14 +19,14 @@ export interface AwsContext {
   profile?: string | undefined;
 }
 
-export interface ClientConfig {
+interface ClientConfig {
   region: string;
   retryMode: 'adaptive';
   maxAttempts: number;
   credentials?: AwsCredentialIdentityProvider;
 }
 
-export async function clientConfig(context: AwsContext): Promise<ClientConfig> {
+async function clientConfig(context: AwsContext): Promise<ClientConfig> {
   const config: ClientConfig = { region: context.region, retryMode: 'adaptive', maxAttempts: 8 };
   if (context.profile) {
     const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
