@@ -58,13 +58,14 @@ const time = (timed, setup = '') => {
   );
 };
 // The least any handler of these four clients does at init: create them (baseline for the handler's own init).
-const createClients = `const [{ DynamoDBClient }, { DynamoDBDocumentClient }, { S3Client }, { SNSClient }] = await Promise.all(${JSON.stringify(sdk)}.map((s) => import(s)));`;
-const newClients = 'DynamoDBDocumentClient.from(new DynamoDBClient({})); new S3Client({}); new SNSClient({})';
+const importClientClasses = `const [{ DynamoDBClient }, { DynamoDBDocumentClient }, { S3Client }, { SNSClient }] = await Promise.all(${JSON.stringify(sdk)}.map((s) => import(s)));`;
+const createClients =
+  'DynamoDBDocumentClient.from(new DynamoDBClient({})); new S3Client({}); new SNSClient({})';
 const RUNS = 15;
 const samples = { own: [], clients: [], sdk: [], cold: [] };
 for (let i = 0; i < RUNS; i++) {
   samples.own.push(time(load([handlerUrl]), load(sdk)));
-  samples.clients.push(time(newClients, createClients));
+  samples.clients.push(time(createClients, importClientClasses));
   samples.sdk.push(time(load(sdk)));
   samples.cold.push(time(load([handlerUrl])));
 }
