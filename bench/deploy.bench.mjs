@@ -133,13 +133,19 @@ async function eventDisplayDelay() {
         secretAccessKey: wallClock.env.AWS_SECRET_ACCESS_KEY,
       },
     });
-    const delays = [];
+    // A resource can have two events with one status (CREATE_IN_PROGRESS, then "Resource creation
+    // Initiated"): its line shows the first, so the first is the one to compare with.
+    const firstEvent = new Map();
     for await (const page of paginateDescribeStackEvents({ client: cfn }, { StackName: 'Bench-Delay' })) {
       for (const e of page.StackEvents ?? []) {
-        const shownAt = seen.get(`${e.ResourceStatus} ${e.LogicalResourceId}`);
-        if (shownAt && e.Timestamp) delays.push(shownAt - e.Timestamp.getTime());
+        const key = `${e.ResourceStatus} ${e.LogicalResourceId}`;
+        const time = e.Timestamp?.getTime();
+        if (time !== undefined && !(firstEvent.get(key) <= time)) firstEvent.set(key, time);
       }
     }
+    const delays = [...firstEvent]
+      .filter(([key]) => seen.has(key))
+      .map(([key, time]) => seen.get(key) - time);
     cfn.destroy();
     const sorted = delays.sort((a, b) => a - b);
     const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
