@@ -40,4 +40,6 @@ await build({
 });
 rmSync('dist/oclif.js.map'); // tsc's, of the file just replaced
 
+// The oclif tool's own "update available" notice would only be noise in every install.
+process.env.OCLIF_SKIP_NEW_VERSION_CHECK = 'true';
 run(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest']);
