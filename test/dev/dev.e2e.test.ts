@@ -1,62 +1,20 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startDev, stopDev } from '../helpers/cli.js';
 import { freePort } from '../support/moto.js';
 
 // The built binary, driven over real HTTP as a user would: `serverless-infra dev` in an empty project folder.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin', 'run.js');
 let cwd: string;
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function startDev(port: number, ...args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [bin, 'dev', '--port', String(port), ...args], {
-    cwd,
-    // Open writes: these tests are about the API; test/security covers dev's token check.
-    env: {
-      ...process.env,
-      NO_COLOR: '1',
-      AWS_PROFILE: '',
-      AWS_ENDPOINT_URL_DYNAMODB: '',
-      SERVERLESS_INFRA_DEV_AUTH: 'none',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  child.stdout!.resume();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (stderr.includes('Items API on')) {
-        clearInterval(timer);
-        resolve({ child, url: `http://127.0.0.1:${port}`, stderr: () => stderr, exited });
-      }
-    }, 50);
-    void exited.then((code) => {
-      clearInterval(timer);
-      reject(new Error(`dev exited with ${code} before serving:\n${stderr}`));
-    });
-  });
-}
-
-async function stop(running: Running): Promise<number | null> {
-  running.child.kill('SIGINT');
-  return running.exited;
-}
+// Open writes: these tests are about the API; test/security covers dev's token check.
+const startOpenDev = (port: number, ...args: string[]) =>
+  startDev({ cwd, port, args, env: { SERVERLESS_INFRA_DEV_AUTH: 'none' } });
 
 const json = { 'Content-Type': 'application/json' };
 
@@ -75,7 +33,7 @@ afterAll(async () => {
 
 it('serves the API over HTTP, persists data across restarts, and stops cleanly on Ctrl-C', async () => {
   const port = await freePort();
-  const dev = await startDev(port);
+  const dev = await startOpenDev(port);
   try {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -148,23 +106,23 @@ it('serves the API over HTTP, persists data across restarts, and stops cleanly o
     expect(dev.stderr()).toContain('SNS [Development] Item created: n0');
     expect(dev.stderr()).toMatch(/POST \/items 201/);
   } finally {
-    expect(await stop(dev)).toBe(0);
+    expect(await stopDev(dev)).toBe(0);
   }
   expect(dev.stderr()).toContain('Stopped.');
 
-  const again = await startDev(port);
+  const again = await startOpenDev(port);
   try {
     const page = (await (await fetch(`${again.url}/items?limit=100`)).json()) as { items: unknown[] };
     expect(page.items).toHaveLength(4);
   } finally {
-    expect(await stop(again)).toBe(0);
+    expect(await stopDev(again)).toBe(0);
   }
 
-  const reset = await startDev(port, '--reset');
+  const reset = await startOpenDev(port, '--reset');
   try {
     const page = (await (await fetch(`${reset.url}/items`)).json()) as { items: unknown[] };
     expect(page.items).toHaveLength(0);
   } finally {
-    expect(await stop(reset)).toBe(0);
+    expect(await stopDev(reset)).toBe(0);
   }
 }, 120_000);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,6 +56,54 @@ export function runCli(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** A running `serverless-infra dev` (the built binary). */
+export interface RunningDev {
+  child: ChildProcess;
+  url: string;
+  /** Everything it printed on stderr so far. */
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `serverless-infra dev` on `port` and resolves once its whole banner is printed. */
+export function startDev(options: {
+  cwd: string;
+  port: number;
+  args?: string[];
+  env?: Record<string, string>;
+}): Promise<RunningDev> {
+  const { cwd, port } = options;
+  const child = spawn(process.execPath, [BIN, 'dev', '--port', String(port), ...(options.args ?? [])], {
+    cwd,
+    env: cleanEnv(options.env),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      // The banner's last line: the whole banner is there (it may arrive in several chunks).
+      if (stderr.includes('Ctrl-C to stop')) {
+        clearInterval(timer);
+        resolve({ child, url: `http://127.0.0.1:${port}`, stderr: () => stderr, exited });
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`dev exited with ${code} before serving:\n${stderr}`));
+    });
+  });
+}
+
+/** Stops a running `dev` as Ctrl-C does; its exit code. */
+export function stopDev(running: RunningDev): Promise<number | null> {
+  if (running.child.exitCode === null) running.child.kill('SIGINT');
+  return running.exited;
 }
 
 export function tempDir(prefix = 'si-test-'): Promise<string> {

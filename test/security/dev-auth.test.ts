@@ -1,18 +1,16 @@
 // `serverless-infra dev` models the deployed API's auth: writes need a token (`token --dev`), checked the way
 // API Gateway's Cognito authorizer checks one (401 {"message":"Unauthorized"} before the function runs);
 // reads are public. Driven through the built binary over HTTP.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDevToken, verifyDevToken } from '../../src/auth/dev-tokens.js';
-import { BIN, cleanEnv, runCli, tempDir } from '../helpers/cli.js';
+import { type RunningDev, runCli, startDev, stopDev, tempDir } from '../helpers/cli.js';
 import { freePort } from '../support/moto.js';
 
 let cwd: string;
-let child: ChildProcess;
+let dev: RunningDev;
 let url: string;
-let stderr = '';
 
 beforeAll(async () => {
   cwd = await tempDir('si-dev-auth-');
@@ -31,37 +29,12 @@ beforeAll(async () => {
       },
     }),
   );
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, [BIN, 'dev', '--port', String(port)], {
-    cwd,
-    env: cleanEnv(),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  child.stderr!.on('data', (d) => {
-    stderr += d;
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      // The banner's last line: the whole banner is there (it may arrive in several chunks).
-      if (stderr.includes('Ctrl-C to stop')) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`dev exited ${code}: ${stderr}`));
-    });
-  });
+  dev = await startDev({ cwd, port: await freePort() });
+  url = dev.url;
 }, 120_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    await exited;
-  }
+  if (dev) await stopDev(dev);
 });
 
 const create = (headers: Record<string, string> = {}) =>
@@ -73,7 +46,7 @@ const create = (headers: Record<string, string> = {}) =>
 
 describe('dev with auth on (the default)', () => {
   it('says writes need a token', () => {
-    expect(stderr).toContain('writes need Authorization: Bearer $(serverless-infra token --dev)');
+    expect(dev.stderr()).toContain('writes need Authorization: Bearer $(serverless-infra token --dev)');
   });
 
   it("a write without a token: API Gateway's 401, the handler never runs", async () => {
@@ -81,7 +54,7 @@ describe('dev with auth on (the default)', () => {
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ message: 'Unauthorized' });
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(stderr).not.toContain('Item created');
+    expect(dev.stderr()).not.toContain('Item created');
   });
 
   it('a token from `token --dev` is accepted (raw or Bearer); the item is created', async () => {
