@@ -324,7 +324,9 @@ describe('shift --watch in a real terminal (tmux)', () => {
       dir,
       `${command}; echo EXIT=$?; sleep 60`,
     );
-    const live = await waitFor(/\| v2 10 %/);
+    // The weight comes from the alias and the step from the deployment target, in separate reads: the view
+    // may show the one before the other, so wait until it shows both.
+    const live = await waitFor(/\| v2 10 %[\s\S]*Step +canary: 10 % now/);
     expect(live).toMatch(/shift · release-e2e {2}d-[A-Z0-9]{9} {2}LambdaCanary10Percent5Minutes/);
     expect(live).toMatch(/Step +canary: 10 % now, 100 % at \d\d:\d\d:\d\d/);
     expect(live).toMatch(/Hooks +BeforeAllowTraffic - {2}AllowTraffic … {2}AfterAllowTraffic ·/);
