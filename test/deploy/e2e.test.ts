@@ -171,17 +171,28 @@ describe('deploy against the offline AWS', () => {
       fake.faults.restoreCredentials();
     }
   });
-  it('a busy stack with --no-wait is refused', async () => {
-    // Fake time runs 200× faster: 2,000 s of fake time are ~10 s of ours.
-    fake.faults.makeStackBusy('E2e-Staging', 2_000_000);
-    const r = await run(dir, ['deploy', '--force', '--no-wait']);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/busy \(UPDATE_IN_PROGRESS\)/);
-    expect(r.stderr).toMatch(/--no-wait/);
-    // Without --no-wait, deploy waits for the other operation to end, then finds nothing to do.
-    const waited = await run(dir, ['deploy', '--json']);
-    expect(waited.code, waited.stderr).toBe(0);
-    expect(json(waited).outcome).toBe('no-changes');
+  it('a busy stack with --no-wait is refused; without it, deploy waits for the other operation', async () => {
+    // Another operation holds the stack for a fake minute, and fake time stands still until the second
+    // deploy follows that operation: the first one finds the stack busy however long it takes to start.
+    fake.clock.pause();
+    try {
+      fake.faults.makeStackBusy('E2e-Staging', 60_000);
+      const r = await run(dir, ['deploy', '--force', '--no-wait']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/busy \(UPDATE_IN_PROGRESS\)/);
+      expect(r.stderr).toMatch(/--no-wait/);
+      let followed = false;
+      void fake.nextCall('DescribeStackEvents').then(() => {
+        followed = true;
+        fake.clock.resume();
+      });
+      const waited = await run(dir, ['deploy', '--json']);
+      expect(waited.code, waited.stderr).toBe(0);
+      expect(followed).toBe(true);
+      expect(json(waited).outcome).toBe('no-changes');
+    } finally {
+      fake.clock.resume();
+    }
   });
 });
 

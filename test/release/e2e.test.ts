@@ -8,6 +8,7 @@ import { CodeDeployClient, GetDeploymentGroupCommand } from '@aws-sdk/client-cod
 import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deployFixture } from '../fake-aws/deploy-fixture.js';
+import { pauseAtFirstStep, stepByStep } from '../helpers/fake-time.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 import { writeProjectFile } from './support/project-file.js';
 
@@ -15,7 +16,8 @@ import { writeProjectFile } from './support/project-file.js';
  * End to end: the built binary (bin/run.js, real SDK clients) against the offline AWS fake (CodeDeploy,
  * Lambda, CloudFormation) and moto (CloudWatch alarms), reached only through AWS_ENDPOINT_URL_<SERVICE>.
  * The fixture stack is deployed twice, so version 1 is served and version 2 is published (D5). Fake time
- * runs 60 times faster than the wall clock: a 5-minute canary takes 5 s.
+ * runs 60 times faster than the wall clock (a 5-minute canary takes 5 s); a test that must see a state
+ * holds fake time there (test/helpers/fake-time.ts) instead of sleeping into it.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/run.js');
@@ -26,8 +28,6 @@ let fake: FakeAws;
 let dir: string;
 let outputs: Record<string, string>;
 let alarmName: string;
-/** Operations the fake answered, in order (reset before each test). */
-const responses: string[] = [];
 
 interface Run {
   code: number | null;
@@ -70,25 +70,6 @@ function start(args: string[]): { child: ChildProcess; done: Promise<Run> } {
 
 const cli = (...args: string[]) => start(args).done;
 
-/**
- * For the tests that must see 0 % first: fake time stands still until the CLI has created its deployment
- * and read the alias once (its first view), then runs. Otherwise, on a busy machine, the fake can start
- * shifting (1 s of fake time = 17 ms) before the CLI looks.
- */
-async function runClockOnceWatching(): Promise<void> {
-  fake.clock.stopRealTime();
-  for (let i = 0; i < 2400; i++) {
-    const created = responses.indexOf('CreateDeployment');
-    if (created >= 0 && responses.slice(created).includes('GetAlias')) break;
-    await sleep(25);
-  }
-  fake.clock.startRealTime(SCALE);
-}
-
-/** Waits until the CLI (a child process, slow to start on a busy machine) has created its deployment. */
-async function deploymentStarted(): Promise<void> {
-  for (let i = 0; i < 600 && fake.state.codedeploy.activeDeployments().length === 0; i++) await sleep(25);
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function alias() {
@@ -111,7 +92,7 @@ function trafficSteps(stderr: string): number[] {
 
 beforeAll(async () => {
   if (!existsSync(path.join(ROOT, 'dist/commands/shift.js'))) throw new Error('Run `npm run build` first.');
-  fake = await startFakeAws({ onResponse: (r) => responses.push(r.operation) });
+  fake = await startFakeAws();
   dir = await mkdtemp(path.join(tmpdir(), 'release-e2e-'));
   await writeProjectFile(dir, {
     name: 'Staging',
@@ -143,15 +124,13 @@ beforeEach(async () => {
     }),
   );
   alarmName = group.deploymentGroupInfo?.alarmConfiguration?.alarms?.[0]?.name as string;
-  responses.length = 0;
   fake.clock.startRealTime(SCALE);
 });
 
 describe('shift, through the built binary and the fake', () => {
   it('canary to completion: 0 -> 10 % -> 100 % observed in order, exit 0', async () => {
-    const shift = start(['shift', '--watch']);
-    await runClockOnceWatching();
-    const run = await shift.done;
+    const stop = stepByStep(fake, outputs.FunctionName!);
+    const run = await cli('shift', '--watch').finally(stop);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/Started deployment d-[A-Z0-9]{9}: version 1 -> 2/);
     expect(run.stderr).toContain('console.aws.amazon.com/codesuite/codedeploy/deployments/d-');
@@ -160,17 +139,11 @@ describe('shift, through the built binary and the fake', () => {
     expect((await alias()).RoutingConfig?.AdditionalVersionWeights ?? {}).toEqual({});
   });
 
-  it('linear: the split only grows, in 10 % steps, to 100 %', async () => {
-    const shift = start(['shift', '--watch', '--strategy', 'linear']);
-    await runClockOnceWatching();
-    const run = await shift.done;
+  it('linear: every 10 % step observed in order, to 100 %', async () => {
+    const stop = stepByStep(fake, outputs.FunctionName!);
+    const run = await cli('shift', '--watch', '--strategy', 'linear').finally(stop);
     expect(run.code).toBe(0);
-    const steps = trafficSteps(run.stderr);
-    expect(steps[0]).toBe(0);
-    expect(steps.at(-1)).toBe(100);
-    expect(steps.length).toBeGreaterThanOrEqual(5);
-    for (let i = 1; i < steps.length; i++) expect(steps[i]!).toBeGreaterThan(steps[i - 1]!);
-    for (const step of steps) expect(step % 10).toBe(0);
+    expect(trafficSteps(run.stderr)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
   });
 
   it('all-at-once --json: the result and nothing else on stdout', async () => {
@@ -200,10 +173,11 @@ describe('shift, through the built binary and the fake', () => {
   });
 
   it('an alarm fires mid-shift: CodeDeploy stops and rolls back, exit 21, version 1 served', async () => {
+    const atFirstStep = pauseAtFirstStep(fake, outputs.FunctionName!);
     const shift = start(['shift', '--watch', '--json']);
-    await deploymentStarted();
-    await sleep(1_000); // 60 s of fake time: inside the 10 % canary step
+    await atFirstStep; // fake time stands still inside the 10 % canary step
     await setAlarm('ALARM'); // stays in ALARM: the rollback must get through all the same
+    fake.clock.resume();
     const run = await shift.done;
     await setAlarm('OK');
     expect(run.code).toBe(21);
@@ -219,12 +193,15 @@ describe('shift, through the built binary and the fake', () => {
   });
 
   it('attaches to a running deployment with --watch instead of refusing', async () => {
+    // Fake time stands still until the attaching command has found the running deployment, then runs it out.
+    fake.clock.pause();
     const started = await cli('shift', '--no-watch', '--json');
     expect(started.code).toBe(0);
     expect(started.json).toMatchObject({ outcome: 'in-progress', attached: false });
     const refused = await cli('shift', '--no-watch');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`Deployment ${started.json.deploymentId} is already shifting traffic`);
+    void fake.nextCall('ListDeployments').then(() => fake.clock.runAll());
     const attached = await cli('shift', '--watch', '--json');
     expect(attached.json).toMatchObject({
       deploymentId: started.json.deploymentId,
@@ -253,8 +230,10 @@ describe('shift, through the built binary and the fake', () => {
 
 describe('rollback, through the built binary and the fake', () => {
   it('during a shift: stops it, reports both ids, the alias serves 100 % of the old version', async () => {
+    const atFirstStep = pauseAtFirstStep(fake, outputs.FunctionName!);
     const started = await cli('shift', '--no-watch', '--json');
-    await sleep(500); // 30 s of fake time: into the 10 % step
+    await atFirstStep; // fake time stands still in the 10 % step until rollback stops the shift
+    void fake.nextCall('StopDeployment').then(() => fake.clock.resume());
     const run = await cli('rollback', '--json');
     expect(run.code).toBe(0);
     expect(run.json).toMatchObject({
@@ -311,6 +290,8 @@ describe('shift --watch in a real terminal (tmux)', () => {
   it('draws the live view, and Ctrl-C detaches (exit 23) while the shift goes on', async () => {
     const env = Object.entries({ ...fake.env, NO_COLOR: '1' }).map(([k, v]) => `${k}=${v}`);
     const command = ['env', '-u', 'CI', ...env, process.execPath, BIN, 'shift', '--watch'].join(' ');
+    // Fake time stands still at the 10 % step: the view shows it for as long as the test looks.
+    const atFirstStep = pauseAtFirstStep(fake, outputs.FunctionName!);
     tmux(
       'new-session',
       '-d',
@@ -326,6 +307,7 @@ describe('shift --watch in a real terminal (tmux)', () => {
     );
     // The weight comes from the alias and the step from the deployment target, in separate reads: the view
     // may show the one before the other, so wait until it shows both.
+    await atFirstStep;
     const live = await waitFor(/\| v2 10 %[\s\S]*Step +canary: 10 % now/);
     expect(live).toMatch(/shift · release-e2e {2}d-[A-Z0-9]{9} {2}LambdaCanary10Percent5Minutes/);
     expect(live).toMatch(/Step +canary: 10 % now, 100 % at \d\d:\d\d:\d\d/);

@@ -14,6 +14,8 @@ let userPoolId: string;
 let clientId: string;
 let env: Record<string, string>;
 const PASSWORD = 'Correct-Horse-Battery-42!';
+/** The instant at which moto checks authenticator codes (Unix seconds). */
+const TOTP_TIME = 1_790_000_000;
 
 /** The real AWS CLI as a second client, to set the scene in moto. */
 function aws(args: string[]): unknown {
@@ -33,8 +35,12 @@ function aws(args: string[]): unknown {
 }
 
 beforeAll(async () => {
-  // moto checks authenticator codes for real (RFC 6238) only with this setting.
-  moto = await startMoto({ env: { MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP: 'true' } });
+  // moto checks authenticator codes for real (RFC 6238) only with this setting; at a fixed instant, so that a
+  // code computed for that instant never goes stale on a slow machine.
+  moto = await startMoto({
+    env: { MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP: 'true' },
+    totpTime: TOTP_TIME,
+  });
   const pool = aws(['cognito-idp', 'create-user-pool', '--pool-name', 'writers']) as {
     UserPool: { Id: string };
   };
@@ -200,7 +206,7 @@ describe('user add / token / user remove', () => {
       '--access-token',
       accessToken,
       '--user-code',
-      await currentCode(secret),
+      currentCode(secret),
     ]);
     aws([
       'cognito-idp',
@@ -226,7 +232,7 @@ describe('user add / token / user remove', () => {
       "--mfa-code: expected the 6-digit code of the user's authenticator app",
     );
 
-    const code = await currentCode(secret);
+    const code = currentCode(secret);
     const wrongCode = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
     const wrong = await runCli(['token', '--email', email], {
       cwd,
@@ -236,7 +242,7 @@ describe('user add / token / user remove', () => {
     expect(wrong.stderr).toContain('Wrong authenticator code.');
     expect(wrong.stdout).toBe('');
 
-    const token = await runCli(['token', '--email', email, '--mfa-code', await currentCode(secret)], {
+    const token = await runCli(['token', '--email', email, '--mfa-code', currentCode(secret)], {
       cwd,
       env: withPassword,
     });
@@ -255,20 +261,15 @@ describe('user add / token / user remove', () => {
   });
 });
 
-/**
- * The code an authenticator app shows for `secret` (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits). Near the end of
- * a step it waits for the next one, so that the code is still current when the CLI sends it.
- */
-async function currentCode(secret: string): Promise<string> {
-  const untilNextStep = 30_000 - (Date.now() % 30_000);
-  if (untilNextStep < 8_000) await new Promise((resolve) => setTimeout(resolve, untilNextStep + 100));
+/** The code an authenticator app shows for `secret` at TOTP_TIME (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits). */
+function currentCode(secret: string): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   const bits = [...secret.toUpperCase().replace(/=+$/, '')]
     .map((c) => alphabet.indexOf(c).toString(2).padStart(5, '0'))
     .join('');
   const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((byte) => Number.parseInt(byte, 2)));
   const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000)));
+  counter.writeBigUInt64BE(BigInt(Math.floor(TOTP_TIME / 30)));
   const digest = createHmac('sha1', key).update(counter).digest();
   const offset = digest[19]! & 0xf;
   return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');

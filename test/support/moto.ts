@@ -33,13 +33,43 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `env`: moto's own settings, such as MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true (real TOTP checks). */
+/**
+ * moto_server, with Cognito's authenticator-code (TOTP, RFC 6238) checks made at a fixed instant instead of
+ * moto's wall clock: a test computes the code for that instant, and no slow machine can make it stale.
+ * Everything else is moto as it is.
+ */
+const FROZEN_TOTP_SERVER = `
+import sys
+from moto.cognitoidp import models
+from moto.server import main
+frozen = int(sys.argv.pop(1))
+real_totp = models.cognito_totp
+class FrozenTotp:
+    def __init__(self, totp):
+        self.totp = totp
+    def verify(self, code, _time):
+        return self.totp.verify(code, frozen)
+    def generate(self, _time):
+        return self.totp.generate(frozen)
+models.cognito_totp = lambda key: FrozenTotp(real_totp(key))
+sys.exit(main())
+`;
+
+/**
+ * `env`: moto's own settings, such as MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true (real TOTP checks).
+ * `totpTime`: the instant (Unix seconds) at which moto checks authenticator codes (see FROZEN_TOTP_SERVER).
+ */
 export async function startMoto(
-  options: { readyTimeoutMs?: number; env?: Record<string, string> } = {},
+  options: { readyTimeoutMs?: number; env?: Record<string, string>; totpTime?: number } = {},
 ): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const args = ['-H', '127.0.0.1', '-p', String(port)];
+  const [command, argv] =
+    options.totpTime === undefined
+      ? ['moto_server', args]
+      : ['python3', ['-c', FROZEN_TOTP_SERVER, String(options.totpTime), ...args]];
+  const child = spawn(command, argv, {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...options.env, PYTHONUNBUFFERED: '1' },
   });

@@ -44,6 +44,11 @@ export class VirtualClock implements Clock {
     this.base = this.time;
     this.linked = { since: Date.now(), speed };
   }
+  /** Virtual time stands still (only sleeps through this clock move it) until linked again. */
+  freeze(): void {
+    this.base = this.time;
+    this.linked = undefined;
+  }
   now = () => this.time;
   sleep = async (ms: number, signal?: AbortSignal) => {
     if (signal?.aborted) return;

@@ -2,11 +2,22 @@
  * The fake's time. Everything that "takes time" in AWS (a resource being created, a canary step) is a
  * timer on this clock, so a test moves time forward with `advance()` instead of sleeping, and the
  * standalone mode runs it `timeScale` times faster than the wall clock.
+ *
+ * Time moves in two ways: explicitly (`advance`, `runAll`: the test says how far) and automatically (the
+ * real-time ticker, and the per-request advance of `advancePerRequestMs`). A test that must see an
+ * intermediate state (a canary at its first step, a stack still updating) pauses the automatic time at
+ * that state (`pauseWhen`, `pause`) and resumes it when it has looked (`resume`, or `FakeAws.onCall` on the
+ * request that should let time go on): outcomes then never depend on how fast the machine is.
  */
 interface Timer {
   at: number;
   seq: number;
   run: () => void | Promise<void>;
+}
+
+interface PauseCondition {
+  holds: () => boolean;
+  reached: () => void;
 }
 
 export class Clock {
@@ -15,6 +26,8 @@ export class Clock {
   #seq = 0;
   #running: Promise<void> = Promise.resolve();
   #ticker: NodeJS.Timeout | undefined;
+  #paused = false;
+  #pauseConditions: PauseCondition[] = [];
 
   constructor(start = Date.now()) {
     this.#now = start;
@@ -35,9 +48,16 @@ export class Clock {
 
   /** Moves time forward by `ms`, running every timer due on the way (and the timers they schedule). */
   advance(ms: number): Promise<void> {
-    const next = this.#running.then(() => this.#advanceTo(this.#now + ms));
-    this.#running = next.catch(() => undefined);
-    return next;
+    return this.#queue(() => this.#advanceTo(this.#now + ms, false));
+  }
+
+  /**
+   * Automatic time (the real-time ticker, the per-request advance): does nothing while paused, and stops
+   * at the instant a `pauseWhen` condition starts to hold.
+   */
+  advanceAutomatically(ms: number): Promise<void> {
+    if (this.#paused) return this.#running;
+    return this.#queue(() => this.#advanceTo(this.#now + ms, true));
   }
 
   /** Advances until no timer is left (or `limitMs` of fake time passed): "let everything finish". */
@@ -56,9 +76,34 @@ export class Clock {
     return Math.max(0, Math.min(...this.#timers.map((t) => t.at)) - this.#now);
   }
 
+  /** Stops automatic time where it is; `advance()` still moves it. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  /** Lets automatic time go on (the real-time ticker does not count the paused wall time). */
+  resume(): void {
+    this.#paused = false;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /**
+   * Pauses automatic time at the first instant `holds()` is true, checked now and after every timer that
+   * runs (so nothing scheduled later runs first). Resolves once paused there.
+   */
+  pauseWhen(holds: () => boolean): Promise<void> {
+    return new Promise((reached) => {
+      const condition = { holds, reached };
+      if (!this.#check(condition)) this.#pauseConditions.push(condition);
+    });
+  }
+
   /**
    * Standalone mode: the fake clock follows the wall clock, `scale` times faster. It never runs behind
-   * the wall clock, so a client that compares event timestamps with its own clock sees them as recent.
+   * the wall clock.
    */
   startRealTime(scale: number, tickMs = 20): void {
     this.stopRealTime();
@@ -67,7 +112,7 @@ export class Clock {
       const wall = Date.now();
       const target = Math.max(this.#now + (wall - last) * scale, wall);
       last = wall;
-      this.advance(target - this.#now).catch((error: Error) => {
+      this.advanceAutomatically(target - this.#now).catch((error: Error) => {
         // No caller to hand it to in real-time mode: say it rather than crash the process.
         console.error('fake-aws: a scheduled step failed:', error);
       });
@@ -82,16 +127,34 @@ export class Clock {
 
   clear(): void {
     this.#timers = [];
+    this.#pauseConditions = [];
+    this.#paused = false;
   }
 
-  async #advanceTo(target: number): Promise<void> {
+  #queue(step: () => Promise<void>): Promise<void> {
+    const next = this.#running.then(step);
+    this.#running = next.catch(() => undefined);
+    return next;
+  }
+
+  #check(condition: PauseCondition): boolean {
+    if (!condition.holds()) return false;
+    this.#paused = true;
+    condition.reached();
+    return true;
+  }
+
+  async #advanceTo(target: number, automatic: boolean): Promise<void> {
     for (;;) {
+      if (automatic && this.#paused) return;
       const due = this.#timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (!due) break;
       this.#timers.splice(this.#timers.indexOf(due), 1);
       this.#now = Math.max(this.#now, due.at);
       await due.run();
+      this.#pauseConditions = this.#pauseConditions.filter((c) => !this.#check(c));
     }
+    if (automatic && this.#paused) return;
     this.#now = Math.max(this.#now, target);
   }
 }

@@ -59,11 +59,24 @@ export interface FakeAws {
   };
   clock: Clock;
   faults: Faults;
+  /**
+   * Calls `listener` synchronously as each request for `operation` (e.g. 'StopDeployment') is answered,
+   * before the client sees the answer, with the request's arrival number; returns the function that removes it.
+   */
+  onCall(operation: string, listener: (arrival: number) => void): () => void;
+  /**
+   * Resolves when a request for `operation` that arrives from now on has been answered: a state changed
+   * before this call is then in the answer.
+   */
+  nextCall(operation: string): Promise<void>;
   state: { cloudformation: CloudFormationService; codedeploy: CodeDeployService; lambda: LambdaService };
   /** Forget every stack, deployment and function (moto is not touched), clear faults and timers. */
   reset(): void;
   stop(): Promise<void>;
 }
+
+/** Where the fake answers its clock control: GET reads the clock; POST {action: pause|resume|advance, ms}. */
+export const CONTROL_PATH = '/_fake/clock';
 
 export const DUMMY_CREDENTIALS = { accessKeyId: 'AKIAFAKEAWS000000000', secretAccessKey: 'fake-aws-secret' };
 
@@ -96,6 +109,16 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   });
   const sts = new StsService(accountId);
   faults.stackBusyHandler = (stackName, forMs, status) => cloudformation.makeBusy(stackName, forMs, status);
+  const listeners = new Map<string, Set<(arrival: number) => void>>();
+  let arrivals = 0;
+  const onCall = (operation: string, listener: (arrival: number) => void) => {
+    const set = listeners.get(operation) ?? new Set();
+    listeners.set(operation, set);
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+    };
+  };
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: Error) => {
@@ -104,11 +127,14 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const arrival = ++arrivals;
     const body = await readBody(request);
-    if (options.advancePerRequestMs) await clock.advance(options.advancePerRequestMs);
-    const service = serviceOf(request, body);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === CONTROL_PATH) return control(request, response, body);
+    if (options.advancePerRequestMs) await clock.advanceAutomatically(options.advancePerRequestMs);
+    const service = serviceOf(request, body);
     const send = (operation: string, status: number, text: string, headers: Record<string, string>) => {
+      for (const listener of [...(listeners.get(operation) ?? [])]) listener(arrival);
       options.onResponse?.({
         service: service as ResponseRecord['service'],
         operation,
@@ -179,6 +205,31 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     await proxyToMoto(request, response, body, motoEndpoint as string);
   }
 
+  /** The clock's control, for a test or a person driving the standalone fake (see docs/testing.md). */
+  async function control(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
+    let command: { action?: string; ms?: number } = {};
+    try {
+      command = request.method === 'POST' && body.length ? JSON.parse(body.toString()) : {};
+    } catch {}
+    const { action, ms } = command;
+    const valid =
+      request.method !== 'POST' ||
+      action === 'pause' ||
+      action === 'resume' ||
+      (action === 'advance' && typeof ms === 'number' && ms >= 0);
+    if (action === 'pause') clock.pause();
+    if (action === 'resume') clock.resume();
+    if (valid && action === 'advance') await clock.advance(ms as number);
+    const answer = valid
+      ? {
+          now: new Date(clock.now()).toISOString(),
+          paused: clock.paused,
+          nextDueInMs: clock.nextDueIn() ?? null,
+        }
+      : { message: 'expected {"action": "pause" | "resume" | "advance", "ms"?: number}' };
+    response.writeHead(valid ? 200 : 400, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+  }
+
   // Longer than any client's idle socket reuse, so a reused keep-alive socket is never closed under a request.
   server.keepAliveTimeout = 65_000;
   const port = options.port ?? 0;
@@ -212,6 +263,17 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     motoSdkConfig: { endpoint: motoEndpoint, region, credentials: DUMMY_CREDENTIALS, forcePathStyle: true },
     clock,
     faults,
+    onCall,
+    nextCall(operation) {
+      const after = arrivals;
+      return new Promise<void>((resolve) => {
+        const off = onCall(operation, (arrival) => {
+          if (arrival <= after) return;
+          off();
+          resolve();
+        });
+      });
+    },
     state: { cloudformation, codedeploy, lambda },
     reset() {
       clock.clear();

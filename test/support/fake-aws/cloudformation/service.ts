@@ -157,6 +157,20 @@ export class CloudFormationService {
     });
   }
 
+  /** The stack's status and each resource's, for a test's `clock.pauseWhen()` (undefined: no such stack). */
+  inspect(
+    stackName: string,
+  ): { status: string; resources: Array<{ logicalId: string; type: string; status: string }> } | undefined {
+    const stack = this.#stacks.find((s) => s.stackName === stackName && s.status !== 'DELETE_COMPLETE');
+    if (!stack) return undefined;
+    const resources = [...stack.resources.values()].map((r) => ({
+      logicalId: r.logicalId,
+      type: r.type,
+      status: r.status,
+    }));
+    return { status: stack.status, resources };
+  }
+
   async call(action: string, params: Params): Promise<Params | undefined | null> {
     switch (action) {
       case 'CreateChangeSet':
