@@ -1,46 +1,27 @@
+import type { Session, Target } from './environment/session.js';
 import { ExitCode, UserError } from './errors.js';
-import { Command, Flags, type Interfaces } from './oclif.js';
+import { globalFlags } from './flags.js';
+import { Command, type Interfaces } from './oclif.js';
+import type { Interaction } from './ui/interaction.js';
 import { style } from './ui/style.js';
-import { isInteractive } from './ui/terminal.js';
+import { canPrompt } from './ui/terminal.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
 >;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
 
-const GLOBAL = 'GLOBAL';
-
 /**
- * The flags every command shares, JSON output, and one error policy: a UserError prints its message and
- * suggestion (or a JSON error object under --json) and exits with its code; anything else is a bug.
+ * The command edge, one for every command: the shared flags (src/flags.ts), JSON output, the session
+ * (the environment, its region and profile checked, and the AWS clients), the terminal's interaction, and
+ * one error policy: a UserError — and every AWS or network failure, translated once (aws/aws-errors.ts) —
+ * prints its message and suggestion (a JSON error object under --json) and exits with its code; anything
+ * else is a bug and says so.
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true;
 
-  static override baseFlags = {
-    environment: Flags.string({
-      char: 'e',
-      summary: 'Environment of the project file: Production, Staging or Development.',
-      description: 'May be omitted when the project file has only one environment.',
-      env: 'SERVERLESS_INFRA_ENVIRONMENT',
-      helpGroup: GLOBAL,
-    }),
-    profile: Flags.string({
-      summary: 'AWS named profile (default: AWS_PROFILE or default).',
-      helpGroup: GLOBAL,
-    }),
-    region: Flags.string({
-      summary: 'AWS region (overrides the project file).',
-      env: 'SERVERLESS_INFRA_REGION',
-      helpGroup: GLOBAL,
-    }),
-    yes: Flags.boolean({
-      char: 'y',
-      summary: 'Answer yes to every confirmation (for CI).',
-      helpGroup: GLOBAL,
-    }),
-    verbose: Flags.boolean({ summary: 'Plain, detailed progress: one line per event.', helpGroup: GLOBAL }),
-  };
+  static override baseFlags = globalFlags;
 
   protected flags!: BaseFlags<T>;
   protected args!: BaseArgs<T>;
@@ -58,9 +39,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.args = args as BaseArgs<T>;
   }
 
-  /** May this run ask questions? Never under --json, in CI or without a terminal. */
+  /** May this run ask questions? Never under --json, in CI or without a terminal (ui/terminal.ts). */
   protected get interactive(): boolean {
-    return isInteractive({ json: this.jsonEnabled() });
+    return canPrompt({ json: this.jsonEnabled() });
   }
 
   /** Human-facing progress and messages go to stderr, so stdout stays clean for results and --json. */
@@ -68,20 +49,75 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (!this.jsonEnabled()) this.logToStderr(message);
   }
 
+  /** A line of the command's result (a report, a summary, a table): stdout, except under --json. */
+  protected result(line = ''): void {
+    if (!this.jsonEnabled()) this.log(line);
+  }
+
+  /** What ui/ modules need to say things for this command: its id, output mode and its stderr. */
+  protected speaker() {
+    return {
+      id: this.id,
+      json: this.jsonEnabled(),
+      verbose: Boolean(this.flags.verbose),
+      info: (line: string) => this.info(line),
+    };
+  }
+
+  /** The environment the flags name, with --region applied and checked (no AWS clients). */
+  protected async target(): Promise<Target> {
+    const { openTarget } = await import('./environment/session.js');
+    return openTarget(this.flags);
+  }
+
+  /** The environment and the AWS clients for it (--region and --profile checked). */
+  protected async session(): Promise<Session> {
+    const { openSession } = await import('./environment/session.js');
+    return openSession(this.flags);
+  }
+
+  /** The terminal's side of the Interaction port: progress, prompts, Ctrl-C (ui/command-ui.ts). */
+  protected async ui(options: { interactive?: boolean } = {}): Promise<Interaction> {
+    const { commandUi } = await import('./ui/command-ui.js');
+    return commandUi({
+      json: this.jsonEnabled(),
+      verbose: this.flags.verbose,
+      yes: this.flags.yes,
+      interactive: options.interactive ?? this.interactive,
+    });
+  }
+
+  /**
+   * Ends with `exitCode` while keeping the result: through process.exitCode, not this.exit(), because oclif
+   * prints the --json result only for a normal return (and would print an EEXIT error object instead).
+   */
+  protected finish<R>(result: R, exitCode: number): R {
+    if (exitCode !== ExitCode.OK) process.exitCode = exitCode;
+    return result;
+  }
+
   protected override async catch(error: Error & { exitCode?: number; oclif?: unknown }): Promise<unknown> {
-    if (error instanceof UserError) {
+    if (error.oclif) return super.catch(error); // oclif's own parse and exit errors
+    const { translateAwsError } = await import('./aws/aws-errors.js');
+    const known = error instanceof UserError ? error : translateAwsError(error);
+    if (known) {
       if (this.jsonEnabled()) {
         this.logJson({
-          error: { code: error.code, message: error.message, suggestion: error.suggestion ?? null },
+          error: { code: known.code, message: known.message, suggestion: known.suggestion ?? null },
         });
       } else {
-        this.logToStderr(`${style.red('Error:')} ${error.message}`);
-        if (error.suggestion) this.logToStderr(`${style.dim('→')} ${error.suggestion}`);
+        this.logToStderr(`${style.red('Error:')} ${known.message}`);
+        if (known.suggestion) this.logToStderr(`${style.dim('→')} ${known.suggestion}`);
+        if (this.flags?.verbose && known.cause instanceof Error)
+          this.logToStderr(style.dim(known.cause.stack ?? ''));
       }
-      this.exit(error.exitCode);
+      this.exit(known.exitCode);
     }
-    if (error.oclif) return super.catch(error); // oclif's own parse and exit errors
-    this.logToStderr(`${style.red('Unexpected error:')} ${error.message}`);
+    if (this.jsonEnabled()) {
+      this.logJson({ error: { code: 'InternalError', message: error.message, suggestion: null } });
+    } else {
+      this.logToStderr(`${style.red('Unexpected error:')} ${error.message}`);
+    }
     if (this.flags?.verbose || process.env.DEBUG) this.logToStderr(error.stack ?? '');
     else
       this.logToStderr(

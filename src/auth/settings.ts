@@ -1,4 +1,4 @@
-import type { AuthMode, ResolvedEnvironment } from '../config/schema.js';
+import { type AuthMode, productionAuthProblem, type ResolvedEnvironment } from '../config/schema.js';
 import { UserError } from '../errors.js';
 
 /** Requests one client IP may send in any 5-minute window before WAF blocks it, unless the file says. */
@@ -14,13 +14,11 @@ export interface SecuritySettings {
 export function securitySettings(env: ResolvedEnvironment): SecuritySettings {
   const auth = env.auth ?? 'cognito';
   // The schema refuses this in a file; an environment built in code must not slip through either.
-  if (auth === 'none' && env.name === 'Production') {
-    throw new UserError(
-      'Production must authorize writes: "auth": "none" is allowed outside Production only.',
-      {
-        suggestion: 'Remove "auth" from the Production environment of serverless-infra.json.',
-      },
-    );
+  const problem = productionAuthProblem(env.name, auth);
+  if (problem) {
+    throw new UserError(`${problem}.`, {
+      suggestion: 'Remove "auth" from the Production environment of serverless-infra.json.',
+    });
   }
   return {
     auth,

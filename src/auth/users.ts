@@ -15,7 +15,7 @@ import {
 import type { AwsClients } from '../aws/clients.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
 import { UserError } from '../errors.js';
-import { AUTH_OUTPUTS } from '../runtime/contract.js';
+import { OUTPUTS } from '../stack-contract.js';
 
 /**
  * The user pool id or its app client id of an environment: the explicit value when given (--user-pool-id,
@@ -24,7 +24,7 @@ import { AUTH_OUTPUTS } from '../runtime/contract.js';
 export async function userPoolOutput(
   env: ResolvedEnvironment,
   clients: AwsClients,
-  key: keyof typeof AUTH_OUTPUTS,
+  key: 'userPoolId' | 'userPoolClientId',
   explicit: string | undefined,
 ): Promise<string> {
   if (explicit) return explicit;
@@ -42,9 +42,9 @@ export async function userPoolOutput(
     });
   }
   const outputs = stackOutputs(stack);
-  const value = outputs[AUTH_OUTPUTS[key]];
+  const value = outputs[OUTPUTS[key]];
   if (!value) {
-    throw new UserError(`The stack ${env.stackName} has no output ${AUTH_OUTPUTS[key]}.`, {
+    throw new UserError(`The stack ${env.stackName} has no output ${OUTPUTS[key]}.`, {
       suggestion: 'Deploy this version of serverless-infra first: serverless-infra deploy',
     });
   }

@@ -43,11 +43,29 @@ export class CallLog {
   }
 }
 
+/** Where a failed call went: attached to the SDK's error, so that it is explained once (aws-errors.ts). */
+export interface CallSite {
+  service: string;
+  operation: string;
+  /** scheme://host[:port] the request was sent to (undefined when it failed before being sent). */
+  endpoint: string | undefined;
+}
+
+export const CALL_SITE = Symbol.for('serverless-infra.callSite');
+
+type Middleware = (
+  next: (args: unknown) => Promise<unknown>,
+  context: CallContext,
+) => (args: unknown) => Promise<unknown>;
+interface CallContext {
+  commandName?: string;
+  [CALL_SITE]?: CallSite;
+}
 interface MiddlewareClient {
   middlewareStack: {
     add(
-      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => unknown,
-      options: { step: 'initialize'; name: string },
+      middleware: Middleware,
+      options: { step: 'initialize' | 'finalizeRequest' | 'deserialize'; name: string },
     ): void;
   };
 }
@@ -60,6 +78,8 @@ export class AwsClients {
   readonly log = new CallLog();
   private readonly cache = new Map<string, unknown>();
   private config: Promise<ClientConfig> | undefined;
+  /** Server time minus local time, from the last answer's Date header (0 before any answer). */
+  private clockOffsetMs = 0;
 
   constructor(readonly context: AwsContext) {}
 
@@ -67,23 +87,63 @@ export class AwsClients {
     return this.context.region;
   }
 
+  /**
+   * AWS's time now, as its last answer said (Date header) plus the local time since: what to compare AWS's
+   * own timestamps with (a deployment's start, a step's due time), whatever the local clock's skew.
+   */
+  serverNow(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
   private async create<T>(name: string, load: (config: ClientConfig) => Promise<T>): Promise<T> {
     const cached = this.cache.get(name);
     if (cached) return cached as T;
     this.config ??= clientConfig(this.context);
     const client = await load(await this.config);
-    this.count(name, client as unknown as MiddlewareClient);
+    this.instrument(name, client as unknown as MiddlewareClient);
     this.cache.set(name, client);
     return client;
   }
 
-  private count(service: string, client: MiddlewareClient): void {
-    client.middlewareStack.add(
+  /** Counts every call, remembers where it went (for the error translation) and AWS's clock. */
+  private instrument(service: string, client: MiddlewareClient): void {
+    const stack = client.middlewareStack;
+    stack.add(
       (next, context) => async (args: unknown) => {
-        this.log.calls.push(`${service}.${(context.commandName ?? '').replace(/Command$/, '')}`);
+        const operation = (context.commandName ?? '').replace(/Command$/, '');
+        this.log.calls.push(`${service}.${operation}`);
+        context[CALL_SITE] = { service, operation, endpoint: undefined };
+        try {
+          return await next(args);
+        } catch (error) {
+          if (error && typeof error === 'object' && !(CALL_SITE in error)) {
+            Object.defineProperty(error, CALL_SITE, { value: context[CALL_SITE], enumerable: false });
+          }
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'serverlessInfraCallSite' },
+    );
+    stack.add(
+      (next, context) => async (args: unknown) => {
+        const request = (args as { request?: { protocol?: string; hostname?: string; port?: number } })
+          .request;
+        const site = context[CALL_SITE];
+        if (site && request?.hostname) {
+          site.endpoint = `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
+        }
         return next(args);
       },
-      { step: 'initialize', name: 'serverlessInfraCallLog' },
+      { step: 'finalizeRequest', name: 'serverlessInfraEndpoint' },
+    );
+    stack.add(
+      (next) => async (args: unknown) => {
+        const result = (await next(args)) as { response?: { headers?: Record<string, string> } };
+        const date = Date.parse(result?.response?.headers?.date ?? '');
+        if (!Number.isNaN(date)) this.clockOffsetMs = date - Date.now();
+        return result;
+      },
+      { step: 'deserialize', name: 'serverlessInfraServerClock' },
     );
   }
 

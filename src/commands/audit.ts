@@ -1,7 +1,5 @@
-import path from 'node:path';
 import type { AuditFinding, AuditReport } from '../audit/index.js';
 import { BaseCommand } from '../base-command.js';
-import { loadProject, projectFilePath, resolveEnvironment } from '../config/project-file.js';
 import { ExitCode } from '../errors.js';
 import { style } from '../ui/style.js';
 
@@ -21,18 +19,12 @@ Exits 1 when a cdk-nag or IAM finding is not acknowledged or cfn-lint reports an
   ];
 
   public async run(): Promise<AuditReport> {
-    const file = projectFilePath();
-    const env = resolveEnvironment(await loadProject(file), this.flags.environment);
-    const [{ auditEnvironment }, { awsContextFor }] = await Promise.all([
-      import('../audit/index.js'),
-      import('../auth/operator-input.js'),
-    ]);
-    env.region = awsContextFor(env, this.flags).region as typeof env.region;
-    const report = await auditEnvironment(env, path.dirname(file));
+    const { env, projectDir } = await this.target();
+    const { auditEnvironment } = await import('../audit/index.js');
+    const report = await auditEnvironment(env, projectDir);
     this.render(report);
     // --json prints the report (the return value) before the exit code is set.
-    if (!report.passed) process.exitCode = ExitCode.FAILURE;
-    return report;
+    return this.finish(report, report.passed ? ExitCode.OK : ExitCode.FAILURE);
   }
 
   private render(report: AuditReport): void {
@@ -47,24 +39,24 @@ Exits 1 when a cdk-nag or IAM finding is not acknowledged or cfn-lint reports an
       ],
       ['Acknowledged', report.findings.filter((f) => f.acknowledged)],
     ];
-    this.info(`${style.bold(report.stackName)} (${report.environment})`);
+    this.result(`${style.bold(report.stackName)} (${report.environment})`);
     for (const [title, findings] of groups) {
       if (findings.length === 0) continue;
-      this.info(`\n${style.bold(title)} (${findings.length})`);
+      this.result(`\n${style.bold(title)} (${findings.length})`);
       for (const f of findings) {
         const tag = f.acknowledged
           ? style.dim('ack')
           : f.level === 'error'
             ? style.red(f.level)
             : style.yellow(f.level);
-        this.info(`  ${tag} ${f.source} ${style.bold(f.rule)} ${f.resource}`);
-        this.info(`      ${f.message}`);
-        if (f.reason) this.info(style.dim(`      reason: ${f.reason}`));
+        this.result(`  ${tag} ${f.source} ${style.bold(f.rule)} ${f.resource}`);
+        this.result(`      ${f.message}`);
+        if (f.reason) this.result(style.dim(`      reason: ${f.reason}`));
       }
     }
-    if (report.cfnLint.note) this.info(`\n${style.yellow('note')} ${report.cfnLint.note}`);
+    if (report.cfnLint.note) this.result(`\n${style.yellow('note')} ${report.cfnLint.note}`);
     const { summary } = report;
-    this.info(
+    this.result(
       `\n${report.passed ? style.green('✔ passed') : style.red('✖ failed')}: ${summary.findings} findings, ` +
         `${summary.acknowledged} acknowledged, ${summary.unacknowledged} not acknowledged, ${summary.lintErrors} lint errors`,
     );

@@ -1,5 +1,6 @@
 import { BaseCommand } from '../base-command.js';
-import type { DeployResult } from '../deploy/engine.js';
+import type { DeployResult } from '../environment/deploy.js';
+import { stackFlags } from '../flags.js';
 import { Flags } from '../oclif.js';
 
 export default class Deploy extends BaseCommand<typeof Deploy> {
@@ -30,21 +31,12 @@ Ctrl-C while the stack changes asks whether to detach, cancel the update (roll b
       default: true,
       allowNo: true,
     }),
-    validate: Flags.boolean({
-      summary: "Also run CDK's built-in template validation while synthesizing (slower).",
-    }),
+    validate: stackFlags.validate,
   };
 
   async run(): Promise<DeployResult> {
-    const [{ openCommand }, { deployApp }] = await Promise.all([
-      import('../deploy/session.js'),
-      import('../deploy/app-deploy.js'),
-    ]);
-    const { session, ui } = await openCommand(this.flags, {
-      json: this.jsonEnabled(),
-      interactive: this.interactive,
-    });
-    return deployApp(session, ui, {
+    const { deployApp } = await import('../environment/deploy.js');
+    return deployApp(await this.session(), await this.ui(), {
       force: this.flags.force,
       noWait: !this.flags.wait,
       verbose: this.flags.verbose,

@@ -7,33 +7,29 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
   static override description =
     `Asks for confirmation (--yes in CI). For Production, the stack name must be typed \
 (or given with --confirm): --yes alone is not enough. A stack with termination protection is deleted only with \
---force. Follows the deletion and lists what was kept (DeletionPolicy Retain: the table, buckets and key in \
-Production) and why.`;
+--disable-termination-protection. Refused while a traffic shift is in flight. Follows the deletion and lists what \
+was kept (DeletionPolicy Retain: the table, buckets and key in Production) and why.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> -e Development',
     '<%= config.bin %> <%= command.id %> -e Staging --yes',
-    '<%= config.bin %> <%= command.id %> -e Production --confirm ServerlessInfra-Production --force',
+    '<%= config.bin %> <%= command.id %> -e Production --confirm ServerlessInfra-Production --disable-termination-protection',
   ];
 
   static override flags = {
     confirm: Flags.string({ summary: 'The stack name, to confirm destroying Production without a prompt.' }),
-    force: Flags.boolean({ summary: 'Turn termination protection off first.' }),
+    'disable-termination-protection': Flags.boolean({
+      summary: 'Turn termination protection off first (Production has it on).',
+      aliases: ['force'],
+      deprecateAliases: true,
+    }),
   };
 
   async run(): Promise<DestroyResult> {
-    const [{ openCommand }, { destroyStack }] = await Promise.all([
-      import('../deploy/session.js'),
-      import('../deploy/destroy.js'),
-    ]);
-    const { session, ui } = await openCommand(this.flags, {
-      json: this.jsonEnabled(),
-      interactive: this.interactive,
-    });
-    return destroyStack(session.env.stackName, session.clients, ui, {
-      production: session.env.name === 'Production',
+    const { destroyApp } = await import('../environment/destroy.js');
+    return destroyApp(await this.session(), await this.ui(), {
       confirmName: this.flags.confirm,
-      force: this.flags.force,
+      disableTerminationProtection: this.flags['disable-termination-protection'],
     });
   }
 }

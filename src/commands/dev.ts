@@ -3,6 +3,7 @@ import { BaseCommand } from '../base-command.js';
 import { projectFilePath, readProject, resolveEnvironment } from '../config/project-file.js';
 import { AUTH_MODES, type ResolvedEnvironment } from '../config/schema.js';
 import { Flags } from '../oclif.js';
+import { dataBucketName } from '../stack-contract.js';
 import { style } from '../ui/style.js';
 
 /** Where `dev` keeps the local stores' data, inside the project. */
@@ -72,7 +73,7 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
       auth: { mode: authMode, secret: await devTokenSecret(process.cwd()) },
       names: {
         region: environment?.region ?? 'us-east-1',
-        ...(environment ? { bucketName: `cf-serverless-${environment.resourceId}` } : {}),
+        ...(environment ? { bucketName: dataBucketName(environment.resourceId) } : {}),
       },
       logLevel: flags.verbose ? 'INFO' : 'WARN',
       onRequest: ({ method, url, status, ms }) => {

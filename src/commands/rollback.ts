@@ -1,10 +1,8 @@
-import { loadProject, resolveEnvironment } from '../config/project-file.js';
-import { UsageError } from '../errors.js';
-import { Flags } from '../oclif.js';
+import { BaseCommand } from '../base-command.js';
+import { releaseFlags } from '../flags.js';
 import type { ReleaseResult } from '../release/follow.js';
-import { ReleaseCommand } from '../release/release-command.js';
 
-export default class Rollback extends ReleaseCommand<typeof Rollback> {
+export default class Rollback extends BaseCommand<typeof Rollback> {
   static override summary = 'Undo a release: stop the running shift, or go back to the previous version.';
   static override description =
     `With a shift running: stops it (StopDeployment with auto-rollback); CodeDeploy \
@@ -34,57 +32,48 @@ Exit codes: 0 rolled back, 20 failed, 21 stopped by an alarm, 22 stopped, 23 det
   ];
 
   static override flags = {
-    to: Flags.string({ summary: 'Version to go back to (default: the one served before the last shift).' }),
-    strategy: Flags.string({
-      summary: 'canary, linear or all-at-once (default: all-at-once) for a shift back.',
-      env: 'SERVERLESS_INFRA_ROLLBACK_STRATEGY',
-    }),
-    watch: Flags.boolean({
-      summary:
-        'Show the rollback live (default on a terminal; plain lines otherwise). --no-watch returns once it started.',
-      allowNo: true,
-    }),
+    to: releaseFlags.to('Version to go back to (default: the one served before the last shift).'),
+    strategy: releaseFlags.strategy('all-at-once, for a shift back'),
+    watch: releaseFlags.watch(
+      'Watch until the alias is back (default: on; plain lines without a terminal). --no-watch returns once it started.',
+    ),
   };
 
   public async run(): Promise<ReleaseResult> {
     const { flags } = this;
-    const env = resolveEnvironment(await loadProject(), flags.environment);
-    const { parseStrategy } = await import('../release/strategy.js');
-    const config = parseStrategy(flags.strategy, 'LambdaAllAtOnce');
-    const reattach = `serverless-infra shift --watch -e ${env.name}`;
-    const [{ openRelease }, { rollback }, { withDetach }, report, prompts, { describePlan }] =
+    const [{ openRelease }, { rollback }, { parseStrategy, describePlan }, { releaseTerminal }, ui] =
       await Promise.all([
-        import('../release/context.js'),
+        import('../environment/release-context.js'),
         import('../release/rollback.js'),
-        import('../release/detach.js'),
-        import('../release/report.js'),
-        import('../ui/prompts.js'),
         import('../release/strategy.js'),
+        import('../ui/release-terminal.js'),
+        this.ui(),
       ]);
-    const context = await openRelease(env, { region: flags.region, profile: flags.profile });
-    const views = await this.views(env.stackName);
-
-    const result = await withDetach((signal) =>
+    const session = await this.session();
+    const config = parseStrategy(flags.strategy, 'LambdaAllAtOnce');
+    const context = await openRelease(session);
+    // Waiting for the alias to be back is the point of a rollback: on unless --no-watch.
+    const terminal = releaseTerminal(this.speaker(), context, { watch: flags.watch ?? true });
+    const { confirmOrRefuse } = await import('../ui/interaction.js');
+    const result = await terminal.run((hooks) =>
       rollback(
         context,
         { to: flags.to, config },
         {
-          // Waiting for the alias to be back is the point of a rollback: on unless --no-watch.
-          watch: flags.watch ?? true,
-          signal,
-          ...views,
+          ...hooks,
           confirm: async (target, chosen, firingAlarms) => {
-            const question = `Shift ${env.stackName} back from version ${target.from} to ${target.to} (${describePlan(chosen)})?`;
             if (firingAlarms.length > 0) {
-              this.info(
+              ui.warn(
                 `Alarm in ALARM: ${firingAlarms.join(', ')} — CodeDeploy may stop this deployment too.`,
               );
             }
-            if (flags.yes) return true;
-            if (!this.interactive) {
-              throw new UsageError(`${question} No terminal to ask in.`, 'Pass --yes to confirm (for CI).');
-            }
-            return prompts.askConfirm({ message: question, default: false });
+            const question = `Shift ${context.stack.stackName} back from version ${target.from} to ${target.to} (${describePlan(chosen)})?`;
+            await confirmOrRefuse(
+              ui,
+              question,
+              `${question} No terminal to ask in.`,
+              'Pass --yes to confirm (for CI).',
+            );
           },
           onStopped: ({ deploymentId, rollbackDeploymentId }) => {
             this.info(`Stopped deployment ${deploymentId}.`);
@@ -94,13 +83,9 @@ Exit codes: 0 rolled back, 20 failed, 21 stopped by an alarm, 22 stopped, 23 det
                 : 'No traffic had moved: CodeDeploy has nothing to roll back.',
             );
           },
-          onStarted: (event) => {
-            for (const line of report.startedLines(event, reattach)) this.info(line);
-          },
         },
       ),
     );
-    for (const line of report.outcomeLines(result, reattach)) this.info(line);
-    return this.finishWith(result);
+    return this.finish(result, result.exitCode);
   }
 }

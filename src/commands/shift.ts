@@ -1,9 +1,9 @@
-import { loadProject, resolveEnvironment } from '../config/project-file.js';
+import { BaseCommand } from '../base-command.js';
+import { releaseFlags } from '../flags.js';
 import { Flags } from '../oclif.js';
 import type { ReleaseResult } from '../release/follow.js';
-import { ReleaseCommand } from '../release/release-command.js';
 
-export default class Shift extends ReleaseCommand<typeof Shift> {
+export default class Shift extends BaseCommand<typeof Shift> {
   static override summary = 'Move the live alias to a new version through CodeDeploy, and watch it.';
   static override description =
     `Starts a CodeDeploy deployment that shifts the alias \`live\` from the version it serves \
@@ -12,7 +12,8 @@ canary (10 % first, the rest after the bake time), linear (+10 % at each step) o
 group's CloudWatch alarms stop the shift and roll it back.
 
 Refuses, saying why, when the alias already serves the target, when the version does not exist, when an alarm \
-of the group is already firing (--force overrides) or when a deployment is already running (--watch attaches to it).
+of the group is already firing (--ignore-alarms overrides) or when a deployment is already running (--watch \
+attaches to it).
 
 --watch (the default on a terminal) shows the split live until the end: old | new %, the next step and when, \
 lifecycle hooks, alarms. Ctrl-C stops watching, not the deployment.
@@ -40,51 +41,34 @@ Exit codes: 0 succeeded (or started, without --watch), 20 failed, 21 rolled back
   ];
 
   static override flags = {
-    to: Flags.string({ summary: 'Version to release (default: the newest published version).' }),
-    strategy: Flags.string({
-      summary: 'canary, linear or all-at-once (or a CodeDeployDefault.Lambda… name).',
-      description: "Default: the environment's releaseStrategy in the project file.",
-      env: 'SERVERLESS_INFRA_STRATEGY',
+    to: releaseFlags.to('Version to release (default: the newest published version).'),
+    strategy: releaseFlags.strategy("the environment's releaseStrategy in the project file"),
+    watch: releaseFlags.watch('Watch the deployment live until it ends; attach to one already running.'),
+    'ignore-alarms': Flags.boolean({
+      summary: 'Shift even though an alarm of the deployment group is in ALARM.',
+      aliases: ['force'],
+      deprecateAliases: true,
     }),
-    watch: Flags.boolean({
-      summary: 'Watch the deployment live until it ends; attach to one already running.',
-      description: 'Default: on when stdout and stderr are a terminal.',
-      allowNo: true,
-    }),
-    force: Flags.boolean({ summary: 'Shift even though an alarm of the deployment group is in ALARM.' }),
   };
 
   public async run(): Promise<ReleaseResult> {
     const { flags } = this;
-    const env = resolveEnvironment(await loadProject(), flags.environment);
-    const { parseStrategy } = await import('../release/strategy.js');
-    const config = parseStrategy(flags.strategy, env.releaseStrategy);
-    const watch = flags.watch ?? this.watchByDefault;
-    const reattach = `serverless-infra shift --watch -e ${env.name}`;
-
-    const [{ openRelease }, { shift }, { withDetach }, report] = await Promise.all([
-      import('../release/context.js'),
-      import('../release/shift.js'),
-      import('../release/detach.js'),
-      import('../release/report.js'),
-    ]);
-    const context = await openRelease(env, { region: flags.region, profile: flags.profile });
-    const views = await this.views(env.stackName);
-    const result = await withDetach((signal) =>
-      shift(
-        context,
-        { to: flags.to, config, attach: watch, force: flags.force },
-        {
-          watch,
-          signal,
-          ...views,
-          onStarted: (event) => {
-            for (const line of report.startedLines(event, reattach)) this.info(line);
-          },
-        },
-      ),
+    const [{ openRelease }, { shift }, { parseStrategy }, { releaseTerminal }, { watchesByDefault }] =
+      await Promise.all([
+        import('../environment/release-context.js'),
+        import('../release/shift.js'),
+        import('../release/strategy.js'),
+        import('../ui/release-terminal.js'),
+        import('../ui/terminal.js'),
+      ]);
+    const session = await this.session();
+    const config = parseStrategy(flags.strategy, session.env.releaseStrategy);
+    const watch = flags.watch ?? watchesByDefault(this.jsonEnabled());
+    const context = await openRelease(session);
+    const terminal = releaseTerminal(this.speaker(), context, { watch });
+    const result = await terminal.run((hooks) =>
+      shift(context, { to: flags.to, config, attach: watch, force: flags['ignore-alarms'] }, hooks),
     );
-    for (const line of report.outcomeLines(result, reattach)) this.info(line);
-    return this.finishWith(result);
+    return this.finish(result, result.exitCode);
   }
 }

@@ -1,5 +1,5 @@
 import { BaseCommand } from '../base-command.js';
-import type { StatusResult } from '../deploy/status.js';
+import type { StatusResult } from '../environment/status.js';
 import { Flags } from '../oclif.js';
 
 export default class Status extends BaseCommand<typeof Status> {
@@ -7,14 +7,16 @@ export default class Status extends BaseCommand<typeof Status> {
     "Show the environment's stack: status, outputs, alias versions, shifts, subscription.";
   static override description =
     `Stack status as CloudFormation names it (e.g. CREATE_COMPLETE) and its last change, the \
-outputs, the function's ARN, which versions the alias live serves and with what weights, the shift in flight or the \
-last one, whether the e-mail subscription is confirmed, and a drift hint. When the stack is changing (for instance \
-after a detached deploy), it follows the operation until it ends; --no-follow just reports.`;
+outputs, the function's ARN, which versions the alias live serves and with what share of the traffic, the shift in \
+flight or the last one, whether the e-mail subscription is confirmed, and a drift hint. The report goes to stdout. \
+When the stack is changing (for instance after a detached deploy), it follows the operation until it ends; \
+--no-follow just reports. A part that cannot be read (the release history, the subscription) is named on stderr and \
+the rest is still shown.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> -e Production --json',
-    '<%= config.bin %> <%= command.id %> --no-follow',
+    '<%= config.bin %> <%= command.id %> --no-follow | grep URL',
   ];
 
   static override flags = {
@@ -26,15 +28,9 @@ after a detached deploy), it follows the operation until it ends; --no-follow ju
   };
 
   async run(): Promise<StatusResult> {
-    const [{ openCommand }, { stackStatus }] = await Promise.all([
-      import('../deploy/session.js'),
-      import('../deploy/status.js'),
-    ]);
-    const { session, ui } = await openCommand(this.flags, {
-      json: this.jsonEnabled(),
-      interactive: this.interactive,
-    });
-    return stackStatus(session.env.stackName, session.clients, ui, {
+    const { stackStatus } = await import('../environment/status.js');
+    const session = await this.session();
+    return stackStatus(session.env.stackName, session.clients, await this.ui(), {
       follow: this.flags.follow && !this.jsonEnabled(),
     });
   }

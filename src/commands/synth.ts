@@ -1,9 +1,7 @@
 import path from 'node:path';
 import { BaseCommand } from '../base-command.js';
-import { loadProject, projectFilePath, resolveEnvironment } from '../config/project-file.js';
-import { isAwsRegion } from '../config/regions.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
-import { UsageError } from '../errors.js';
+import { stackFlags } from '../flags.js';
 import { Flags } from '../oclif.js';
 import type { SynthSummary } from '../synth/summary.js';
 import { style } from '../ui/style.js';
@@ -25,17 +23,12 @@ size against CloudFormation's 51,200-byte inline limit, the assets, and warnings
 
   static override flags = {
     out: Flags.string({ char: 'o', summary: 'Directory for the cloud assembly.', default: 'cdk.out' }),
-    validate: Flags.boolean({
-      summary: "Also run CDK's built-in CloudFormation validation (slower: a few seconds).",
-    }),
+    validate: stackFlags.validate,
   };
 
   public async run(): Promise<SynthCommandResult> {
     const { flags } = this;
-    const file = projectFilePath();
-    const project = await loadProject(file);
-    const env = resolveEnvironment(project, flags.environment);
-    if (flags.region) env.region = regionOverride(flags.region);
+    const { env, projectDir } = await this.target();
 
     const [{ synthesize }, { assertNoConstructErrors, summarize }] = await Promise.all([
       import('../synth/index.js'),
@@ -44,7 +37,7 @@ size against CloudFormation's 51,200-byte inline limit, the assets, and warnings
     const result = await synthesize(env, {
       outdir: path.resolve(flags.out),
       validate: flags.validate,
-      projectDir: path.dirname(file),
+      projectDir,
     });
     assertNoConstructErrors(result.messages);
     const summary = summarize(result);
@@ -55,34 +48,25 @@ size against CloudFormation's 51,200-byte inline limit, the assets, and warnings
   private render(s: SynthSummary): void {
     const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
     const fits = s.templateBytes <= s.inlineTemplateLimit;
-    this.info(
+    this.result(
       `${style.green('✔')} ${style.bold(s.stackName)} (${s.region}) synthesized to ${path.relative(process.cwd(), s.outdir) || '.'}`,
     );
-    this.info(`  ${s.resourceCount} resources`);
+    this.result(`  ${s.resourceCount} resources`);
     for (const [type, count] of Object.entries(s.resourcesByType))
-      this.info(`    ${String(count).padStart(3)}  ${type}`);
-    this.info(
+      this.result(`    ${String(count).padStart(3)}  ${type}`);
+    this.result(
       `  template ${groupDigits(s.templateBytes)} bytes of ${groupDigits(s.inlineTemplateLimit)} inline ${
         fits ? style.dim('(fits)') : style.yellow('(over: deploy passes it by S3 URL)')
       }`,
     );
-    for (const asset of s.assets) this.info(`  asset ${asset.name}: ${asset.packaging}, ${kib(asset.bytes)}`);
-    if (s.terminationProtection) this.info('  termination protection on');
-    for (const w of s.warnings) this.info(`  ${style.yellow('warning')} ${w.path}: ${w.message}`);
+    for (const asset of s.assets)
+      this.result(`  asset ${asset.name}: ${asset.packaging}, ${kib(asset.bytes)}`);
+    if (s.terminationProtection) this.result('  termination protection on');
+    for (const w of s.warnings) this.logToStderr(`  ${style.yellow('warning')} ${w.path}: ${w.message}`);
   }
 }
 
 /** 43083 -> "43,083", as toLocaleString('en-US') prints it, without its ICU set-up (~10 ms on first use). */
 function groupDigits(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
-}
-
-function regionOverride(region: string): ResolvedEnvironment['region'] {
-  if (!isAwsRegion(region)) {
-    throw new UsageError(
-      `"${region}" is not an AWS region.`,
-      'Pass --region with a region such as eu-west-1.',
-    );
-  }
-  return region;
 }

@@ -1,5 +1,5 @@
 import { BaseCommand } from '../base-command.js';
-import { loadProject, projectFilePath, readProject, resolveEnvironment } from '../config/project-file.js';
+import { userFlags } from '../flags.js';
 import { Flags } from '../oclif.js';
 
 export interface TokenResult {
@@ -30,15 +30,8 @@ an authenticator app (TOTP) also gives its current code: --mfa-code, SERVERLESS_
   ];
 
   static override flags = {
-    email: Flags.string({
-      summary: "E-mail of the user (default with --dev: the environment's e-mail).",
-      env: 'SERVERLESS_INFRA_EMAIL',
-    }),
-    password: Flags.string({
-      summary:
-        'The password (prefer SERVERLESS_INFRA_PASSWORD or the prompt: flags end up in shell history).',
-      env: 'SERVERLESS_INFRA_PASSWORD',
-    }),
+    email: userFlags.email("E-mail of the user (default with --dev: the environment's e-mail)."),
+    password: userFlags.password('The password'),
     'mfa-code': Flags.string({
       summary: "The current 6-digit code of the user's authenticator app, if the user has one.",
       env: 'SERVERLESS_INFRA_MFA_CODE',
@@ -49,18 +42,23 @@ an authenticator app (TOTP) also gives its current code: --mfa-code, SERVERLESS_
 
   public async run(): Promise<TokenResult> {
     const result = this.flags.dev ? await this.devToken() : await this.cognitoToken();
-    if (!this.jsonEnabled()) this.log(result.token);
+    this.result(result.token);
     return result;
   }
 
   private async devToken(): Promise<TokenResult> {
     const { flags } = this;
-    const project = await readProject(projectFilePath());
-    const fallback = project ? resolveEnvironment(project, flags.environment).email : 'developer@example.com';
-    const [{ emailInput }, { devTokenSecret, issueDevToken }] = await Promise.all([
-      import('../auth/operator-input.js'),
+    const [
+      { projectFilePath, readProject, resolveEnvironment },
+      { emailInput },
+      { devTokenSecret, issueDevToken },
+    ] = await Promise.all([
+      import('../config/project-file.js'),
+      import('../prompts/credentials.js'),
       import('../auth/dev-tokens.js'),
     ]);
+    const project = await readProject(projectFilePath());
+    const fallback = project ? resolveEnvironment(project, flags.environment).email : 'developer@example.com';
     const email = await emailInput(flags.email ?? fallback, false);
     const { token, claims } = issueDevToken(await devTokenSecret(process.cwd()), email);
     return { token, email, expiresAt: new Date(claims.exp * 1000).toISOString(), dev: true };
@@ -68,24 +66,21 @@ an authenticator app (TOTP) also gives its current code: --mfa-code, SERVERLESS_
 
   private async cognitoToken(): Promise<TokenResult> {
     const { flags } = this;
-    const env = resolveEnvironment(await loadProject(), flags.environment);
-    const [
-      { awsContextFor, canAskOnStderr, emailInput, mfaCodeInput, passwordInput },
-      { userPoolOutput, signIn },
-      { AwsClients },
-    ] = await Promise.all([
-      import('../auth/operator-input.js'),
-      import('../auth/users.js'),
-      import('../aws/clients.js'),
-    ]);
-    const clients = new AwsClients(awsContextFor(env, flags));
-    const ask = canAskOnStderr(this.jsonEnabled());
+    const [{ emailInput, mfaCodeInput, passwordInput }, { userPoolOutput, signIn }, { canPrompt }] =
+      await Promise.all([
+        import('../prompts/credentials.js'),
+        import('../auth/users.js'),
+        import('../ui/terminal.js'),
+      ]);
+    const { env, clients } = await this.session();
+    // Its stdout is captured ($(serverless-infra token)): questions go to stderr.
+    const ask = canPrompt({ json: this.jsonEnabled(), onStderr: true });
     const email = await emailInput(flags.email, ask, true);
     const password = await passwordInput(flags.password, ask, true);
     // A malformed code is refused before any call; a missing one is asked for only if Cognito wants it.
     const givenCode =
       flags['mfa-code'] === undefined ? undefined : await mfaCodeInput(flags['mfa-code'], false);
-    const clientId = await userPoolOutput(env, clients, 'clientId', flags['client-id']);
+    const clientId = await userPoolOutput(env, clients, 'userPoolClientId', flags['client-id']);
     const started = Date.now();
     const { idToken, expiresIn } = await signIn(await clients.cognito(), clientId, email, password, () =>
       mfaCodeInput(givenCode, ask, true),

@@ -1,8 +1,6 @@
 import { BaseCommand } from '../base-command.js';
-import { loadProject, resolveEnvironment } from '../config/project-file.js';
-import { CancelledError } from '../errors.js';
+import { userFlags } from '../flags.js';
 import { Args, Flags } from '../oclif.js';
-import { askConfirm } from '../ui/prompts.js';
 import { style } from '../ui/style.js';
 
 export interface UserResult {
@@ -22,7 +20,8 @@ outputs) with a verified e-mail and a permanent password, without an invitation 
 yourself. The pool's policy: at least 14 characters with upper and lower case letters, digits and symbols. The \
 password comes from SERVERLESS_INFRA_PASSWORD, or a masked prompt in a terminal.
 
-remove: deletes the user. Tokens already issued stay valid until they expire (at most 60 minutes).
+remove: deletes the user, after asking (--yes in CI). Tokens already issued stay valid until they expire (at most \
+60 minutes).
 
 Needs AWS credentials allowed to call cognito-idp:AdminCreateUser, AdminSetUserPassword and AdminDeleteUser on \
 the pool.`;
@@ -39,44 +38,40 @@ the pool.`;
   };
 
   static override flags = {
-    password: Flags.string({
-      summary:
-        'The password for add (prefer SERVERLESS_INFRA_PASSWORD or the prompt: flags end up in shell history).',
-      env: 'SERVERLESS_INFRA_PASSWORD',
-    }),
+    password: userFlags.password('The password for add'),
     'user-pool-id': Flags.string({ summary: 'User pool id (default: the stack output UserPoolId).' }),
   };
 
   public async run(): Promise<UserResult> {
     const { flags, args } = this;
     const action = args.action as UserResult['action'];
-    const env = resolveEnvironment(await loadProject(), flags.environment);
-    const [input, users, { AwsClients }] = await Promise.all([
-      import('../auth/operator-input.js'),
+    const [input, users, { confirmOrRefuse }] = await Promise.all([
+      import('../prompts/credentials.js'),
       import('../auth/users.js'),
-      import('../aws/clients.js'),
+      import('../ui/interaction.js'),
     ]);
-    const clients = new AwsClients(input.awsContextFor(env, flags));
+    const { env, clients } = await this.session();
     const email = await input.emailInput(args.email, false);
     const password =
       action === 'add' ? await input.passwordInput(flags.password, this.interactive) : undefined;
-    if (action === 'remove' && !flags.yes && this.interactive) {
-      const ok = await askConfirm({
-        message: `Remove ${email} from the ${env.name} user pool?`,
-        default: false,
-      });
-      if (!ok) throw new CancelledError();
+    if (action === 'remove') {
+      await confirmOrRefuse(
+        await this.ui(),
+        `Remove ${email} from the ${env.name} user pool?`,
+        `Refusing to remove ${email} without --yes: there is no terminal to ask in.`,
+        'Pass --yes to confirm (for CI).',
+      );
     }
     const userPoolId = await users.userPoolOutput(env, clients, 'userPoolId', flags['user-pool-id']);
     const client = await clients.cognito();
     if (password !== undefined) {
       const user = await users.addUser(client, userPoolId, email, password);
-      this.info(`${style.green('✔')} ${style.bold(email)} may now write to the ${env.name} API.`);
+      this.result(`${style.green('✔')} ${style.bold(email)} may now write to the ${env.name} API.`);
       this.info(style.dim(`  Get a token: serverless-infra token --email ${email} -e ${env.name}`));
       return { environment: env.name, action, email, userPoolId, sub: user.sub ?? null };
     }
     await users.removeUser(client, userPoolId, email);
-    this.info(`${style.green('✔')} ${style.bold(email)} removed from the ${env.name} user pool.`);
+    this.result(`${style.green('✔')} ${style.bold(email)} removed from the ${env.name} user pool.`);
     return { environment: env.name, action, email, userPoolId, sub: null };
   }
 }

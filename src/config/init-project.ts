@@ -1,10 +1,23 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { parseEnvironmentName } from './project-file.js';
 import { newResourceId } from './resource-id.js';
 import {
+  AUTH_MODES,
+  type AuthMode,
+  customDomainSchema,
   DEFAULT_RELEASE_CONFIG,
   defaultStackName,
+  ENVIRONMENT_NAMES,
   type EnvironmentConfig,
   type EnvironmentName,
+  environmentSchema,
   type ProjectConfig,
+  productionAuthProblem,
+  RELEASE_CONFIGS,
+  type ReleaseConfig,
   SCHEMA_VERSION,
 } from './schema.js';
 
@@ -94,4 +107,161 @@ export function planInit(existing: ProjectConfig | undefined, answers: InitAnswe
     created: !previous,
     changes,
   };
+}
+
+/** What `init`'s flags (and their variables) say; each is checked by the project file's own schema. */
+export interface InitFlags {
+  environment?: string | undefined;
+  email?: string | undefined;
+  region?: string | undefined;
+  'stack-name'?: string | undefined;
+  'release-strategy'?: string | undefined;
+  'geo-allow'?: string | undefined;
+  'reserved-concurrency'?: number | undefined;
+  handler?: string | undefined;
+  auth?: string | undefined;
+  waf?: boolean | undefined;
+  'waf-rate-limit'?: number | undefined;
+  domain?: string | undefined;
+  'certificate-arn'?: string | undefined;
+}
+
+/** The answers given by flags: every value checked as the project file checks it; required ones may be missing. */
+export type GivenAnswers = Partial<InitAnswers>;
+
+/**
+ * A value checked by (part of) the project file's schema — one set of rules for the file, the flags and the
+ * prompts: the value, or a UsageError naming the flag and the rule.
+ */
+function checkValue<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(
+      `${flag}: ${JSON.stringify(value)}: ${issue?.message ?? 'not valid'}.`,
+      `Pass ${flag} with a valid value.`,
+    );
+  }
+  return parsed.data;
+}
+
+/** One field of an environment, checked by the schema (see checkValue). */
+export function checkField<K extends keyof EnvironmentConfig>(
+  field: K,
+  value: unknown,
+  flag: string,
+): NonNullable<EnvironmentConfig[K]> {
+  return checkValue(environmentSchema.shape[field] as z.ZodType, value, flag) as NonNullable<
+    EnvironmentConfig[K]
+  >;
+}
+
+/** The same check, as a prompt's validate function: true, or the message to show under the question. */
+export function fieldProblem<K extends keyof EnvironmentConfig>(field: K, value: unknown): true | string {
+  const parsed = environmentSchema.shape[field].safeParse(value);
+  return parsed.success || (parsed.error.issues[0]?.message ?? 'not valid');
+}
+
+export function parseEnvironment(value: string): EnvironmentName {
+  const name = parseEnvironmentName(value);
+  if (!name)
+    throw new UsageError(`Unknown environment "${value}".`, `Use one of ${ENVIRONMENT_NAMES.join(', ')}.`);
+  return name;
+}
+
+/** `canary`, `linear`, `all-at-once` or a CodeDeploy Lambda config name (with or without its prefix). */
+export function parseReleaseStrategy(value: string): ReleaseConfig {
+  const shorthand = DEFAULT_RELEASE_CONFIG[value as keyof typeof DEFAULT_RELEASE_CONFIG];
+  if (shorthand) return shorthand;
+  const name = value.replace(/^CodeDeployDefault\./, '');
+  const match = RELEASE_CONFIGS.find((c) => c.toLowerCase() === name.toLowerCase());
+  if (!match) {
+    throw new UsageError(
+      `Unknown release strategy "${value}".`,
+      `Use canary, linear, all-at-once or one of ${RELEASE_CONFIGS.join(', ')}.`,
+    );
+  }
+  return match;
+}
+
+/** "de, fr,US" -> ["DE", "FR", "US"], each an assigned ISO 3166-1 alpha-2 code (the schema's rule). */
+export function parseGeoAllowList(value: string, flag = '--geo-allow'): string[] {
+  const codes = [...new Set(value.split(',').map((c) => c.trim().toUpperCase()))].filter(Boolean);
+  return checkField('geoAllowList', codes, flag);
+}
+
+export function answersFromFlags(flags: InitFlags): GivenAnswers {
+  const environment = flags.environment === undefined ? undefined : parseEnvironment(flags.environment);
+  const answers: GivenAnswers = {
+    environment,
+    email: flags.email === undefined ? undefined : checkField('email', flags.email.trim(), '--email'),
+    region: flags.region === undefined ? undefined : checkField('region', flags.region, '--region'),
+    stackName:
+      flags['stack-name'] === undefined
+        ? undefined
+        : checkField('stackName', flags['stack-name'], '--stack-name'),
+    releaseStrategy:
+      flags['release-strategy'] === undefined ? undefined : parseReleaseStrategy(flags['release-strategy']),
+    geoAllowList: flags['geo-allow'] === undefined ? undefined : parseGeoAllowList(flags['geo-allow']),
+    reservedConcurrency:
+      flags['reserved-concurrency'] === undefined
+        ? undefined
+        : checkField('reservedConcurrency', flags['reserved-concurrency'], '--reserved-concurrency'),
+    handler: flags.handler === undefined ? undefined : checkHandler(flags.handler, '--handler'),
+  };
+  if (flags.auth !== undefined) {
+    const auth = flags.auth as AuthMode;
+    if (!AUTH_MODES.includes(auth)) throw new UsageError(`--auth: expected one of ${AUTH_MODES.join(', ')}.`);
+    const problem = environment && productionAuthProblem(environment, auth);
+    if (problem)
+      throw new UsageError(`--auth none: ${problem}.`, 'Leave --auth out (cognito) for Production.');
+    answers.auth = auth;
+  }
+  if (flags.waf !== undefined || flags['waf-rate-limit'] !== undefined) {
+    answers.waf = checkField(
+      'waf',
+      {
+        ...(flags.waf === undefined ? {} : { enabled: flags.waf }),
+        ...(flags['waf-rate-limit'] === undefined ? {} : { rateLimit: flags['waf-rate-limit'] }),
+      },
+      '--waf-rate-limit',
+    );
+  }
+  if (flags.domain !== undefined && flags['certificate-arn'] !== undefined) {
+    answers.customDomain = {
+      domainName: checkValue(
+        customDomainSchema.shape.domainName,
+        flags.domain.trim().toLowerCase(),
+        '--domain',
+      ),
+      certificateArn: checkValue(
+        customDomainSchema.shape.certificateArn,
+        flags['certificate-arn'],
+        '--certificate-arn',
+      ),
+    };
+  }
+  return answers;
+}
+
+const HANDLER_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+
+/** What is wrong with a handler entry path (undefined: nothing), relative to the current directory. */
+export function handlerProblem(value: string): string | undefined {
+  if (!HANDLER_EXTENSIONS.includes(path.extname(value))) {
+    return `"${value}" is not a ${HANDLER_EXTENSIONS.join('/')} file that exports \`handler\``;
+  }
+  if (!existsSync(path.resolve(value))) return `${path.resolve(value)} does not exist`;
+  return undefined;
+}
+
+/** A handler entry as the project file keeps it: relative to the project, with forward slashes. */
+export function checkHandler(value: string, flag: string): string {
+  const problem = handlerProblem(value);
+  if (problem)
+    throw new UsageError(
+      `${flag}: ${problem}.`,
+      `Pass ${flag} with the entry file that exports \`handler\`.`,
+    );
+  return path.relative(process.cwd(), path.resolve(value)).split(path.sep).join('/');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countryName } from './countries.js';
 import { AWS_REGIONS } from './regions.js';
 
 /** Bumped when the file's shape changes incompatibly; older versions are migrated on load. */
@@ -50,6 +51,21 @@ export const CLOUDFRONT_CERTIFICATE_ARN_PATTERN =
   /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
 export const DOMAIN_NAME_PATTERN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 
+/** A custom domain for CloudFront: the name and its ACM certificate (in us-east-1, the only region CloudFront reads). */
+export const customDomainSchema = z
+  .object({
+    domainName: z
+      .string()
+      .regex(DOMAIN_NAME_PATTERN, 'expected a lowercase domain name such as api.example.com'),
+    certificateArn: z
+      .string()
+      .regex(
+        CLOUDFRONT_CERTIFICATE_ARN_PATTERN,
+        'expected the ARN of an ACM certificate in us-east-1 (CloudFront uses certificates from us-east-1 only)',
+      ),
+  })
+  .strict();
+
 export const environmentSchema = z
   .object({
     email: z.string().regex(EMAIL_PATTERN, 'expected an e-mail address such as ops@example.com'),
@@ -64,7 +80,15 @@ export const environmentSchema = z
       error: `expected one of CodeDeploy's predefined Lambda configurations: ${RELEASE_CONFIGS.join(', ')}`,
     }),
     geoAllowList: z
-      .array(z.string().regex(COUNTRY_CODE_PATTERN, 'expected an ISO 3166-1 alpha-2 country code such as DE'))
+      .array(
+        z
+          .string()
+          .regex(COUNTRY_CODE_PATTERN, 'expected an ISO 3166-1 alpha-2 country code such as DE')
+          .refine((code) => countryName(code) !== undefined, {
+            error: (issue) =>
+              `${issue.input} is not an assigned ISO 3166-1 alpha-2 country code (e.g. DE, FR, US)`,
+          }),
+      )
       .min(1)
       .optional(),
     reservedConcurrency: z.number().int().min(1).max(10_000).optional(),
@@ -82,24 +106,24 @@ export const environmentSchema = z
       })
       .strict()
       .optional(),
-    customDomain: z
-      .object({
-        domainName: z
-          .string()
-          .regex(DOMAIN_NAME_PATTERN, 'expected a lowercase domain name such as api.example.com'),
-        certificateArn: z
-          .string()
-          .regex(
-            CLOUDFRONT_CERTIFICATE_ARN_PATTERN,
-            'expected the ARN of an ACM certificate in us-east-1 (CloudFront uses certificates from us-east-1 only)',
-          ),
-      })
-      .strict()
-      .optional(),
+    customDomain: customDomainSchema.optional(),
   })
   .strict();
 
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+
+/**
+ * The one rule on who may write in Production: Cognito users only (`auth: none` is for the other
+ * environments). The schema, init and the stack all call this.
+ */
+export function productionAuthProblem(
+  environment: EnvironmentName,
+  auth: AuthMode | undefined,
+): string | undefined {
+  return environment === 'Production' && auth === 'none'
+    ? 'Production must authorize writes: "auth": "none" is allowed in Staging and Development only'
+    : undefined;
+}
 
 export const projectSchema = z
   .object({
@@ -107,10 +131,9 @@ export const projectSchema = z
     environments: z
       .partialRecord(z.enum(ENVIRONMENT_NAMES), environmentSchema)
       .refine((envs) => Object.keys(envs).length > 0, 'expected at least one environment')
-      .refine((envs) => envs.Production?.auth !== 'none', {
-        message:
-          'Production must authorize writes: remove "auth": "none" (allowed in Staging and Development only)',
-        path: ['Production', 'auth'],
+      .superRefine((envs, ctx) => {
+        const problem = productionAuthProblem('Production', envs.Production?.auth);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['Production', 'auth'] });
       }),
   })
   .strict();

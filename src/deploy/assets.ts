@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
 import { UserError } from '../errors.js';
-import { stagingBucketName } from './toolkit-stack.js';
+import { stagingBucketName } from '../stack-contract.js';
 
 export interface PublishReport {
   /** Assets that were already in the staging bucket under their content hash. */

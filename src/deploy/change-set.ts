@@ -8,8 +8,8 @@ import {
   type DescribeChangeSetCommandOutput,
   ExecuteChangeSetCommand,
 } from '@aws-sdk/client-cloudformation';
+import { systemClock } from '../clock.js';
 import { UserError } from '../errors.js';
-import { defaultSleep } from './stack-events.js';
 
 export type ChangeAction = 'add' | 'modify' | 'remove' | 'replace' | 'import' | 'dynamic';
 
@@ -55,7 +55,7 @@ export interface CreatedChangeSet {
 export async function createChangeSet(
   cfn: CloudFormationClient,
   request: ChangeSetRequest,
-  options: { pollMs?: number; sleep?: typeof defaultSleep } = {},
+  options: { pollMs?: number | undefined; sleep?: typeof systemClock.sleep | undefined } = {},
 ): Promise<CreatedChangeSet> {
   const created = await cfn.send(
     new CreateChangeSetCommand({
@@ -85,6 +85,17 @@ export async function createChangeSet(
       suggestion: 'Fix the template or parameters named above; `serverless-infra diff` shows the change.',
     });
   }
+  // Complete but not executable: OBSOLETE once another operation changed the stack in the meantime
+  // (DescribeChangeSet: "in an OBSOLETE state because the stack was already updated").
+  if (described.execution !== undefined && described.execution !== 'AVAILABLE') {
+    throw new UserError(
+      `The change set cannot be executed: its execution status is ${described.execution}${described.execution === 'OBSOLETE' ? ' (another operation changed the stack meanwhile)' : ''}.`,
+      {
+        code: 'ChangeSetNotExecutable',
+        suggestion: 'Run the command again: it compares with the stack as it is now.',
+      },
+    );
+  }
   return { id, stackId: created.StackId ?? '', hasChanges: true, rows: changeRows(described.changes) };
 }
 
@@ -96,9 +107,14 @@ async function waitForChangeSet(
   cfn: CloudFormationClient,
   stackName: string,
   id: string,
-  options: { pollMs?: number; sleep?: typeof defaultSleep },
-): Promise<{ status: string; reason?: string | undefined; changes: Change[] }> {
-  const sleep = options.sleep ?? defaultSleep;
+  options: { pollMs?: number | undefined; sleep?: typeof systemClock.sleep | undefined },
+): Promise<{
+  status: string;
+  execution?: string | undefined;
+  reason?: string | undefined;
+  changes: Change[];
+}> {
+  const sleep = options.sleep ?? systemClock.sleep;
   let interval = options.pollMs ?? 500;
   for (;;) {
     const pages: DescribeChangeSetCommandOutput[] = [];
@@ -114,6 +130,7 @@ async function waitForChangeSet(
     if (first.Status === 'CREATE_COMPLETE' || first.Status === 'FAILED') {
       return {
         status: first.Status,
+        execution: first.ExecutionStatus,
         reason: first.StatusReason,
         changes: pages.flatMap((p) => p.Changes ?? []),
       };
@@ -140,10 +157,16 @@ export function changeRows(changes: Change[]): ChangeRow[] {
             : rc.Action === 'Dynamic'
               ? 'dynamic'
               : 'modify';
-    const replacementCauses = (rc.Details ?? [])
-      .filter((d) => d.Target?.RequiresRecreation && d.Target.RequiresRecreation !== 'Never')
-      .map((d) => d.Target?.Name ?? d.Target?.Attribute ?? '')
-      .filter(Boolean);
+    // A property that a changed parameter feeds appears twice, as a Static and a Dynamic change (AWS's
+    // change set examples): name each cause once.
+    const replacementCauses = [
+      ...new Set(
+        (rc.Details ?? [])
+          .filter((d) => d.Target?.RequiresRecreation && d.Target.RequiresRecreation !== 'Never')
+          .map((d) => d.Target?.Name ?? d.Target?.Attribute ?? '')
+          .filter(Boolean),
+      ),
+    ];
     // A removed resource with a Retain policy keeps its data; CloudFormation flags that with PolicyAction.
     const retained = rc.PolicyAction === 'Retain' || rc.PolicyAction === 'Snapshot';
     const destructive = STATEFUL_TYPES.has(type) && (replace || (rc.Action === 'Remove' && !retained));

@@ -1,17 +1,16 @@
+import type { Stack } from '@aws-sdk/client-cloudformation';
 import {
   DeleteStackCommand,
   DescribeStackResourcesCommand,
   GetTemplateCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
-import { explainAwsError } from '../aws/aws-errors.js';
 import type { AwsClients } from '../aws/clients.js';
 import { CancelledError, ExitCode, UserError } from '../errors.js';
+import { confirmOrRefuse, type Interaction } from '../ui/interaction.js';
 import { emptyBucket } from './bucket-emptying.js';
-import { confirmOrRefuse, type DeployUi } from './interaction.js';
-import { refuseWhileShifting } from './preflight.js';
-import { failureError, followOperation } from './stack-operation.js';
-import { describeStack, isInProgress, stackOutputs } from './stack-state.js';
+import { failureError, startAndFollow } from './stack-operation.js';
+import { describeStack, isInProgress } from './stack-state.js';
 
 export interface RetainedResource {
   logicalId: string;
@@ -39,8 +38,10 @@ export interface DestroyOptions {
   production: boolean;
   confirmName?: string | undefined;
   /** Turn termination protection off. */
-  force?: boolean;
+  disableTerminationProtection?: boolean | undefined;
   pollMs?: number;
+  /** Before anything is asked or deleted: throw a UserError to refuse (e.g. a traffic shift in flight). */
+  preflight?: (stack: Stack) => Promise<void>;
 }
 
 /**
@@ -50,83 +51,86 @@ export interface DestroyOptions {
 export async function destroyStack(
   stackName: string,
   clients: AwsClients,
-  ui: DeployUi,
+  ui: Interaction,
   options: DestroyOptions,
 ): Promise<DestroyResult> {
-  try {
-    const cfn = await clients.cloudFormation();
-    const stack = await describeStack(cfn, stackName);
-    if (!stack) {
-      ui.info(`${stackName} does not exist in ${clients.region}: nothing to destroy.`);
-      return { stackName, outcome: 'absent', retained: [], emptied: [] };
-    }
-    if (isInProgress(stack.StackStatus)) {
-      throw new UserError(`${stackName} is busy (${stack.StackStatus}).`, {
-        code: 'StackBusy',
-        suggestion: 'Wait for it (`serverless-infra status`), then destroy.',
+  const cfn = await clients.cloudFormation();
+  const stack = await describeStack(cfn, stackName);
+  if (!stack) {
+    ui.info(`${stackName} does not exist in ${clients.region}: nothing to destroy.`);
+    return { stackName, outcome: 'absent', retained: [], emptied: [] };
+  }
+  if (isInProgress(stack.StackStatus)) {
+    throw new UserError(`${stackName} is busy (${stack.StackStatus}).`, {
+      code: 'StackBusy',
+      suggestion: 'Wait for it (`serverless-infra status`), then destroy.',
+    });
+  }
+  await options.preflight?.(stack);
+  // A stack in REVIEW_IN_PROGRESS (a change set never executed) has no resources yet: nothing to keep or empty.
+  const reviewed = stack.StackStatus === 'REVIEW_IN_PROGRESS';
+  const [template, resources] = reviewed
+    ? [{ TemplateBody: undefined }, { StackResources: [] }]
+    : await Promise.all([
+        cfn.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' })),
+        cfn.send(new DescribeStackResourcesCommand({ StackName: stackName })),
+      ]);
+  const kept = retainedResources(template.TemplateBody, resources.StackResources ?? []);
+  const doomedBuckets = options.production
+    ? [] // Production retains its buckets (docs/synth.md): their data is never touched here
+    : deletedBuckets(template.TemplateBody, resources.StackResources ?? []);
+  ui.warn(`This deletes ${stackName} (${stack.StackStatus}) in ${clients.region}.`);
+  if (kept.length) ui.info(`Kept by their DeletionPolicy: ${kept.map((r) => r.logicalId).join(', ')}.`);
+  if (doomedBuckets.length) {
+    ui.warn(`Its buckets are emptied first (every object version) and deleted: ${doomedBuckets.join(', ')}.`);
+  }
+
+  if (options.production) await confirmProduction(ui, stackName, options.confirmName);
+  else await confirmOrRefuse(ui, `Delete ${stackName}?`, `Refusing to delete ${stackName} without --yes.`);
+
+  if (stack.EnableTerminationProtection) {
+    if (!options.disableTerminationProtection) {
+      throw new UserError(`${stackName} has termination protection on.`, {
+        code: 'TerminationProtection',
+        suggestion:
+          'Pass --disable-termination-protection to turn it off and delete (the retained data stays).',
       });
     }
-    // Deleting the function and its deployment group under a running CodeDeploy deployment helps nobody.
-    await refuseWhileShifting(clients, stackName, stackOutputs(stack), 'destroying');
-    const [template, resources] = await Promise.all([
-      cfn.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' })),
-      cfn.send(new DescribeStackResourcesCommand({ StackName: stackName })),
-    ]);
-    const kept = retainedResources(template.TemplateBody, resources.StackResources ?? []);
-    const doomedBuckets = options.production
-      ? [] // Production retains its buckets (docs/synth.md): their data is never touched here
-      : deletedBuckets(template.TemplateBody, resources.StackResources ?? []);
-    ui.warn(`This deletes ${stackName} (${stack.StackStatus}) in ${clients.region}.`);
-    if (kept.length) ui.info(`Kept by their DeletionPolicy: ${kept.map((r) => r.logicalId).join(', ')}.`);
-    if (doomedBuckets.length) {
-      ui.warn(
-        `Its buckets are emptied first (every object version) and deleted: ${doomedBuckets.join(', ')}.`,
-      );
-    }
-
-    if (options.production) await confirmProduction(ui, stackName, options.confirmName);
-    else await confirmOrRefuse(ui, `Delete ${stackName}?`, `Refusing to delete ${stackName} without --yes.`);
-
-    if (stack.EnableTerminationProtection) {
-      if (!options.force) {
-        throw new UserError(`${stackName} has termination protection on.`, {
-          code: 'TerminationProtection',
-          suggestion: 'Pass --force to turn it off and delete (the retained data stays).',
-        });
-      }
-      await cfn.send(
-        new UpdateTerminationProtectionCommand({ StackName: stackName, EnableTerminationProtection: false }),
-      );
-      ui.info('Termination protection turned off.');
-    }
-    // Non-Production buckets are DESTROY without CDK's auto-delete custom resource (docs/synth.md):
-    // CloudFormation cannot delete a bucket that still holds objects, so empty them first.
-    const emptied: EmptiedBucket[] = [];
-    if (doomedBuckets.length > 0) {
-      const s3 = await clients.s3();
-      for (const bucket of doomedBuckets) {
-        const deleted = await ui.step(`Emptying ${bucket}`, () => emptyBucket(s3, bucket));
-        emptied.push({ bucket, deleted });
-        ui.info(`Emptied ${bucket}: ${deleted} object version(s) and delete marker(s) deleted.`);
-      }
-    }
-    const since = new Date();
-    await cfn.send(new DeleteStackCommand({ StackName: stackName }));
-    const followed = await followOperation(
-      { cfn, ui, pollMs: options.pollMs },
-      { stackName, since, title: `Deleting ${stackName}`, cancellable: false },
+    await cfn.send(
+      new UpdateTerminationProtectionCommand({ StackName: stackName, EnableTerminationProtection: false }),
     );
-    if (followed.followed === 'detached') return { stackName, outcome: 'detached', retained: kept, emptied };
-    if (followed.stackStatus !== 'DELETE_COMPLETE') throw failureError(stackName, followed, 'Destroy');
-    ui.info(`${stackName} is deleted.`);
-    for (const r of kept) ui.info(`  kept ${r.logicalId} (${r.type}) ${r.physicalId ?? ''}: ${r.reason}`);
-    return { stackName, outcome: 'destroyed', retained: kept, emptied };
-  } catch (error) {
-    throw explainAwsError(error, `Destroying ${stackName}`);
+    ui.info('Termination protection turned off.');
   }
+  // Non-Production buckets are DESTROY without CDK's auto-delete custom resource (docs/synth.md):
+  // CloudFormation cannot delete a bucket that still holds objects, so empty them first.
+  const emptied: EmptiedBucket[] = [];
+  if (doomedBuckets.length > 0) {
+    const s3 = await clients.s3();
+    for (const bucket of doomedBuckets) {
+      const deleted = await ui.step(`Emptying ${bucket}`, () => emptyBucket(s3, bucket));
+      emptied.push({ bucket, deleted });
+      ui.info(`Emptied ${bucket}: ${deleted} object version(s) and delete marker(s) deleted.`);
+    }
+  }
+  // Followed by the stack's id: once deleted, it can be read only by id.
+  const stackId = stack.StackId ?? stackName;
+  const followed = await startAndFollow(
+    { cfn, ui, pollMs: options.pollMs },
+    { stackName: stackId, title: `Deleting ${stackName}`, cancellable: false },
+    () => cfn.send(new DeleteStackCommand({ StackName: stackName })),
+  );
+  if (followed.followed === 'detached') return { stackName, outcome: 'detached', retained: kept, emptied };
+  if (followed.stackStatus !== 'DELETE_COMPLETE') throw failureError(stackName, followed, 'Destroy');
+  ui.result(`${stackName} is deleted.`);
+  for (const r of kept) ui.result(`  kept ${r.logicalId} (${r.type}) ${r.physicalId ?? ''}: ${r.reason}`);
+  return { stackName, outcome: 'destroyed', retained: kept, emptied };
 }
 
-async function confirmProduction(ui: DeployUi, stackName: string, given: string | undefined): Promise<void> {
+async function confirmProduction(
+  ui: Interaction,
+  stackName: string,
+  given: string | undefined,
+): Promise<void> {
   if (given !== undefined) {
     if (given === stackName) return;
     throw new UserError(

@@ -1,10 +1,12 @@
 import {
+  type CloudFormationClient,
   GetTemplateCommand,
   type Stack,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
-import { explainAwsError } from '../aws/aws-errors.js';
 import type { AwsClients } from '../aws/clients.js';
+import { UserError } from '../errors.js';
+import { confirmOrRefuse, type Interaction } from '../ui/interaction.js';
 import { publishAssets, uploadTemplate } from './assets.js';
 import {
   type ChangeRow,
@@ -14,11 +16,9 @@ import {
   executeChangeSet,
   formatChangeRows,
 } from './change-set.js';
-import { confirmOrRefuse, type DeployUi } from './interaction.js';
+import { callerIdentity } from './identity.js';
 import { differences } from './no-op.js';
-import { formatOutputs, type SubscriptionState, subscriptionState } from './outputs.js';
-import { callerIdentity, checkConcurrency, liveAliasVersion, refuseWhileShifting } from './preflight.js';
-import { failureError, followOperation, type OperationContext, prepareStack } from './stack-operation.js';
+import { failureError, type OperationContext, prepareStack, startAndFollow } from './stack-operation.js';
 import { type StackSource, TEMPLATE_BODY_LIMIT, templateBody, templateHash } from './stack-source.js';
 import {
   accountOfStack,
@@ -27,35 +27,37 @@ import {
   SETTLED_AFTER_SUCCESS,
   stackOutputs,
 } from './stack-state.js';
-import { TOOLKIT_STACK_NAME, TOOLKIT_VERSION, toolkitStackSource } from './toolkit-stack.js';
+import { ensureToolkit } from './toolkit.js';
 
-/** The parameter the stack's alias version comes from (CONTRACT.md, DESIGN D5). */
-export const LIVE_ALIAS_PARAMETER = 'LiveAliasVersion';
-
-export interface DeployTarget {
-  environment: string;
-  /** The region in use (--region, else the project file's). */
-  region: string;
-  /** The project file's region, to warn when --region points elsewhere. */
-  projectRegion: string;
-  reservedConcurrency?: number | undefined;
+/**
+ * What the application above the engine (src/environment) tells it about its stack: the engine itself
+ * knows nothing of functions, aliases or topics.
+ */
+export interface StackHooks {
+  /** Parameter values that depend on what is deployed now (deploy and diff both take them from here). */
+  liveParameters?(stack: Stack | undefined): Promise<Record<string, string>>;
+  /** The deployed stack's parameters as liveParameters would give them (for the "nothing to do" check). */
+  deployedParameters?(stack: Stack): Record<string, string>;
+  /** Before anything is changed or uploaded: throw a UserError to refuse (e.g. a traffic shift in flight). */
+  preflight?(stack: Stack | undefined): Promise<void>;
+  /** Outputs the stack must have once deployed: a deploy that "succeeds" without them fails. */
+  requiredOutputs?: readonly string[];
 }
 
 export interface DeployOptions {
   /** Deploy even when nothing changed (re-publishes assets, creates a change set). */
-  force?: boolean;
-  noWait?: boolean;
+  force?: boolean | undefined;
+  noWait?: boolean | undefined;
   /** Print the property-level diff too. */
-  verbose?: boolean;
-  pollMs?: number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  verbose?: boolean | undefined;
+  pollMs?: number | undefined;
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
 }
 
 export type DeployOutcome = 'no-changes' | 'deployed' | 'detached';
 
-export interface DeployResult {
+export interface StackDeployResult {
   stackName: string;
-  environment: string;
   region: string;
   account: string | null;
   outcome: DeployOutcome;
@@ -64,140 +66,111 @@ export interface DeployResult {
   changes: ChangeRow[];
   stackStatus: string | null;
   outputs: Record<string, string>;
-  versions: { published: string | null; live: string | null };
-  subscription: SubscriptionState;
+  /** The parameters deployed (or that would have been): LiveAliasVersion among them. */
+  parameters: Record<string, string>;
   assets: { found: number; uploaded: number; bytesUploaded: number };
   awsCalls: number;
 }
 
-interface EngineContext extends OperationContext {
-  clients: AwsClients;
+/** What the stack is now and what deploying `source` would send, decided without changing anything. */
+export interface StackPlan {
+  stack: Stack | undefined;
+  parameters: Record<string, string>;
+  /** Why the deployed stack differs; empty when there is nothing to do; undefined when not comparable. */
+  reasons: string[] | undefined;
+  deployedTemplate: string | undefined;
 }
 
 /**
- * Deploys one stack: no-op check (before anything is uploaded), preflight, stack-state recovery, toolkit
- * stack, assets, change set (shown; confirmed when destructive), execution followed live, outputs.
+ * Step 1 of deploy and of diff, one code path for both: the stack (one DescribeStacks), the live parameters
+ * and, for a settled stack, the deployed template, side by side; then the local "nothing to do" check
+ * (template, parameters, tags, termination protection), before anything is uploaded.
+ */
+export async function planStack(
+  cfn: CloudFormationClient,
+  source: StackSource,
+  hooks: StackHooks,
+  options: { force?: boolean | undefined } = {},
+): Promise<StackPlan> {
+  const stack = await describeStack(cfn, source.stackName);
+  const settled = stack !== undefined && SETTLED_AFTER_SUCCESS.has(stack.StackStatus ?? '');
+  const [live, deployedTemplate] = await Promise.all([
+    hooks.liveParameters ? hooks.liveParameters(stack) : Promise.resolve({}),
+    settled && !options.force ? currentTemplate(cfn, source.stackName) : Promise.resolve(undefined),
+  ]);
+  const parameters = { ...source.parameters, ...live };
+  if (!stack || !settled || options.force) return { stack, parameters, reasons: undefined, deployedTemplate };
+  const deployed = hooks.deployedParameters?.(stack);
+  const reasons = differences(source, parameters, stack, deployedTemplate, deployed);
+  return { stack, parameters, reasons, deployedTemplate };
+}
+
+/**
+ * Deploys one stack: the plan (nothing uploaded when there is nothing to do), preflight, stack-state
+ * recovery, toolkit stack, assets, change set (shown; confirmed when destructive), execution followed live,
+ * outputs checked.
  */
 export async function deployStack(
   source: StackSource,
-  target: DeployTarget,
   clients: AwsClients,
-  ui: DeployUi,
+  ui: Interaction,
   options: DeployOptions = {},
-): Promise<DeployResult> {
-  try {
-    return await runDeploy(source, target, clients, ui, options);
-  } catch (error) {
-    throw explainAwsError(error, `Deploying ${source.stackName}`);
-  }
-}
-
-async function runDeploy(
-  source: StackSource,
-  target: DeployTarget,
-  clients: AwsClients,
-  ui: DeployUi,
-  options: DeployOptions,
-): Promise<DeployResult> {
+  hooks: StackHooks = {},
+): Promise<StackDeployResult> {
   const cfn = await clients.cloudFormation();
-  const ctx: EngineContext = {
+  const ctx: OperationContext = {
     cfn,
     ui,
-    clients,
     noWait: options.noWait,
     pollMs: options.pollMs,
     sleep: options.sleep,
   };
-  const result: DeployResult = {
+  const result: StackDeployResult = {
     stackName: source.stackName,
-    environment: target.environment,
-    region: target.region,
+    region: clients.region,
     account: null,
     outcome: 'no-changes',
     changeSetType: null,
     changes: [],
     stackStatus: null,
     outputs: {},
-    versions: { published: null, live: null },
-    subscription: 'unknown',
+    parameters: {},
     assets: { found: 0, uploaded: 0, bytesUploaded: 0 },
     awsCalls: 0,
   };
-  const finish = (r: DeployResult) => ({ ...r, awsCalls: clients.log.count });
+  const finish = (r: Partial<StackDeployResult>): StackDeployResult => ({
+    ...result,
+    ...r,
+    awsCalls: clients.log.count,
+  });
 
-  // 1. The fast path: one DescribeStacks, then GetTemplate and GetAlias side by side.
-  let stack = await describeStack(cfn, source.stackName);
-  let outputs = stackOutputs(stack);
-  const wantsLiveVersion = LIVE_ALIAS_PARAMETER in (source.template.Parameters ?? {});
-  const settled = stack !== undefined && SETTLED_AFTER_SUCCESS.has(stack.StackStatus ?? '');
-  const [live, deployedTemplate] = await Promise.all([
-    wantsLiveVersion && stack ? liveAliasVersion(clients, outputs.FunctionName) : Promise.resolve(''),
-    settled && !options.force ? currentTemplate(ctx, source.stackName) : Promise.resolve(undefined),
-  ]);
-  const parameters = wantsLiveVersion
-    ? { ...source.parameters, [LIVE_ALIAS_PARAMETER]: live }
-    : source.parameters;
-  if (stack && settled && !options.force) {
-    const reasons = differences(source, parameters, aliasAsDeployed(stack, outputs), deployedTemplate);
-    if (reasons.length === 0) {
+  // 1. The plan: at most three calls when there is nothing to do.
+  const plan = await planStack(cfn, source, hooks, options);
+  let stack = plan.stack;
+  result.parameters = plan.parameters;
+  result.outputs = stackOutputs(stack);
+  result.stackStatus = stack?.StackStatus ?? null;
+  if (stack && plan.reasons) {
+    if (plan.reasons.length === 0) {
       ui.info(`No changes: ${source.stackName} already runs this template, parameters, tags and code.`);
-      return finish({
-        ...result,
-        account: accountOfStack(stack) ?? null,
-        stackStatus: stack.StackStatus ?? null,
-        outputs,
-        versions: { published: outputs.NewVersion ?? null, live: live || null },
-      });
+      return finish({ account: accountOfStack(stack) ?? null });
     }
-    if (options.verbose) ui.info(`Changed since the last deploy: ${reasons.join(', ')}.`);
-    if (reasons.length === 1 && reasons[0] === 'termination protection') {
+    if (options.verbose) ui.info(`Changed since the last deploy: ${plan.reasons.join(', ')}.`);
+    if (plan.reasons.length === 1 && plan.reasons[0] === 'termination protection') {
       await setTerminationProtection(ctx, source);
-      return finish({
-        ...result,
-        outcome: 'deployed',
-        stackStatus: stack.StackStatus ?? null,
-        outputs,
-        versions: versionsOf(outputs, live),
-      });
+      return finish({ outcome: 'deployed', account: accountOfStack(stack) ?? null });
     }
   }
 
-  // 2. Preflight: who we are, where, and whether now is a good time.
+  // 2. Preflight: who we are, and whether now is a good time.
   const identity = await callerIdentity(clients);
   result.account = identity.account;
-  ui.info(`Account ${identity.account} as ${identity.arn}, region ${target.region}.`);
-  if (target.region !== target.projectRegion) {
-    ui.warn(`--region ${target.region} differs from the project file's region ${target.projectRegion}.`);
-  }
-  await refuseWhileShifting(clients, source.stackName, outputs);
-  await checkConcurrency(clients, target.reservedConcurrency, outputs.FunctionName);
+  ui.info(`Account ${identity.account} as ${identity.arn}, region ${clients.region}.`);
+  await hooks.preflight?.(stack);
   stack = await prepareStack(ctx, source.stackName, stack);
-  outputs = stackOutputs(stack);
 
   // 3. Toolkit stack, assets, template.
-  const body = templateBody(source);
-  if (source.assetManifests.length > 0 || body.length > TEMPLATE_BODY_LIMIT) {
-    await ensureToolkit(ctx, options);
-    const published = await ui.step('Publishing assets', (report) =>
-      publishAssets(
-        source.assetManifests,
-        clients,
-        identity.account,
-        (m) => report.event(m),
-        source.templateFile,
-      ),
-    );
-    result.assets = published;
-    ui.info(
-      `Assets: ${published.uploaded} uploaded (${published.bytesUploaded} bytes), ${published.found} already there.`,
-    );
-  }
-  let templateUrl: string | undefined;
-  if (body.length > TEMPLATE_BODY_LIMIT) {
-    const uploaded = await uploadTemplate(clients, identity.account, body, templateHash(body));
-    templateUrl = uploaded.url;
-    result.assets.bytesUploaded += uploaded.bytesUploaded;
-  }
+  const templateUrl = await publish(ctx, clients, identity.account, source, result, options);
 
   // 4. Change set.
   const type = conditionOf(stack?.StackStatus) === 'ready' ? 'UPDATE' : 'CREATE';
@@ -209,9 +182,9 @@ async function runDeploy(
         stackName: source.stackName,
         changeSetName: `serverless-infra-${Date.now()}`,
         type,
-        templateBody: templateUrl ? undefined : body,
+        templateBody: templateUrl ? undefined : templateBody(source),
         templateUrl,
-        parameters,
+        parameters: plan.parameters,
         tags: source.tags,
       },
       { pollMs: options.pollMs, sleep: options.sleep },
@@ -219,12 +192,7 @@ async function runDeploy(
   );
   if (!changeSet.hasChanges) {
     ui.info(`No changes: CloudFormation found nothing to change in ${source.stackName}.`);
-    return finish({
-      ...result,
-      stackStatus: stack?.StackStatus ?? null,
-      outputs,
-      versions: versionsOf(outputs, live),
-    });
+    return finish({});
   }
   result.changes = changeSet.rows;
   ui.info(`Changes to ${source.stackName} (${type}):`);
@@ -233,7 +201,7 @@ async function runDeploy(
     const { renderTemplateDiff } = await import('./template-diff.js');
     ui.info(
       await renderTemplateDiff(
-        deployedTemplate ?? (await currentTemplate(ctx, source.stackName)),
+        plan.deployedTemplate ?? (await currentTemplate(cfn, source.stackName)),
         source.template,
       ),
     );
@@ -256,88 +224,80 @@ async function runDeploy(
   }
 
   // 5. Execute and follow.
-  const since = new Date();
-  await executeChangeSet(cfn, source.stackName, changeSet.id);
-  const followed = await followOperation(ctx, {
-    stackName: source.stackName,
-    since,
-    expected: changeSet.rows.length,
-    title: `${type === 'CREATE' ? 'Creating' : 'Updating'} ${source.stackName}`,
-    cancellable: type === 'UPDATE',
-  });
+  const followed = await startAndFollow(
+    ctx,
+    {
+      stackName: source.stackName,
+      expected: changeSet.rows.length,
+      title: `${type === 'CREATE' ? 'Creating' : 'Updating'} ${source.stackName}`,
+      cancellable: type === 'UPDATE',
+    },
+    () => executeChangeSet(cfn, source.stackName, changeSet.id),
+  );
   if (followed.followed === 'detached') {
-    return finish({ ...result, outcome: 'detached', stackStatus: followed.stackStatus ?? null });
+    return finish({ outcome: 'detached', stackStatus: followed.stackStatus ?? null });
   }
   if (followed.stackStatus !== 'CREATE_COMPLETE' && followed.stackStatus !== 'UPDATE_COMPLETE') {
     throw failureError(source.stackName, followed, 'Deploy');
   }
 
-  // 6. Report.
+  // 6. The stack as deployed: termination protection (not part of a change set) and its outputs.
   let after = await describeStack(cfn, source.stackName);
-  // Change sets cannot carry termination protection: it is a separate call.
   if ((after?.EnableTerminationProtection ?? false) !== source.terminationProtection) {
     await setTerminationProtection(ctx, source);
     after = after && { ...after, EnableTerminationProtection: source.terminationProtection };
   }
-  outputs = stackOutputs(after);
-  const subscription = await subscriptionState(clients, outputs.TopicArn);
-  const versions = versionsOf(outputs, live);
-  reportSuccess(ui, outputs, versions, subscription);
+  const outputs = stackOutputs(after);
+  const missing = (hooks.requiredOutputs ?? []).filter((key) => !outputs[key]);
+  if (missing.length > 0) {
+    throw new UserError(
+      `${source.stackName} reached ${after?.StackStatus ?? followed.stackStatus} but has no ${missing.join(', ')} output${missing.length > 1 ? 's' : ''}: its resources were not all created.`,
+      {
+        code: 'DeployIncomplete',
+        suggestion:
+          'Look at the stack in the CloudFormation console (or `serverless-infra status`); `serverless-infra deploy --force` deploys it again.',
+      },
+    );
+  }
   return finish({
-    ...result,
     outcome: 'deployed',
-    stackStatus: after?.StackStatus ?? followed.stackStatus,
+    stackStatus: after?.StackStatus ?? followed.stackStatus ?? null,
     outputs,
-    versions,
-    subscription,
   });
 }
 
-function versionsOf(outputs: Record<string, string>, live: string): DeployResult['versions'] {
-  // On the first deploy the alias starts on the version this deploy published (DESIGN D5).
-  return { published: outputs.NewVersion ?? null, live: live || outputs.NewVersion || null };
-}
-
-function reportSuccess(
-  ui: DeployUi,
-  outputs: Record<string, string>,
-  versions: DeployResult['versions'],
-  subscription: SubscriptionState,
-): void {
-  const table = formatOutputs(outputs);
-  if (table.length) {
-    ui.info('Outputs:');
-    for (const line of table) ui.info(line);
-  }
-  if (versions.published) {
-    ui.info(
-      `Lambda version ${versions.published} published; alias live serves version ${versions.live ?? '?'}.`,
+/**
+ * The toolkit stack and the assets, when the template has any or is too large to send inline; returns the
+ * template's URL in that last case.
+ */
+async function publish(
+  ctx: OperationContext,
+  clients: AwsClients,
+  account: string,
+  source: StackSource,
+  result: StackDeployResult,
+  options: DeployOptions,
+): Promise<string | undefined> {
+  const body = templateBody(source);
+  const large = body.length > TEMPLATE_BODY_LIMIT;
+  if (source.assetManifests.length === 0 && !large) return undefined;
+  await ensureToolkit(ctx, clients, account, options);
+  if (source.assetManifests.length > 0) {
+    const published = await ctx.ui.step('Publishing assets', (report) =>
+      publishAssets(source.assetManifests, clients, account, (m) => report.event(m), source.templateFile),
+    );
+    result.assets = published;
+    ctx.ui.info(
+      `Assets: ${published.uploaded} uploaded (${published.bytesUploaded} bytes), ${published.found} already there.`,
     );
   }
-  if (subscription === 'pending-confirmation') {
-    ui.info('The notification e-mail subscription waits for confirmation: click the link AWS sent.');
-  }
-  if (versions.published && versions.live && versions.published !== versions.live) {
-    ui.info(`Next: \`serverless-infra shift\` moves traffic from ${versions.live} to ${versions.published}.`);
-  }
+  if (!large) return undefined;
+  const uploaded = await uploadTemplate(clients, account, body, templateHash(body));
+  result.assets.bytesUploaded += uploaded.bytesUploaded;
+  return uploaded.url;
 }
 
-/**
- * The deployed parameters with LiveAliasVersion as the alias it selected: an empty value means "the
- * version this deploy published" (DESIGN D5), so '' with the alias on NewVersion equals NewVersion.
- */
-function aliasAsDeployed(stack: Stack, outputs: Record<string, string>): Stack {
-  return {
-    ...stack,
-    Parameters: stack.Parameters?.map((p) =>
-      p.ParameterKey === LIVE_ALIAS_PARAMETER && !p.ParameterValue
-        ? { ...p, ParameterValue: outputs.NewVersion ?? '' }
-        : p,
-    ),
-  };
-}
-
-async function setTerminationProtection(ctx: EngineContext, source: StackSource): Promise<void> {
+async function setTerminationProtection(ctx: OperationContext, source: StackSource): Promise<void> {
   await ctx.cfn.send(
     new UpdateTerminationProtectionCommand({
       StackName: source.stackName,
@@ -349,56 +309,10 @@ async function setTerminationProtection(ctx: EngineContext, source: StackSource)
   );
 }
 
-async function currentTemplate(ctx: EngineContext, stackName: string): Promise<string | undefined> {
-  const out = await ctx.cfn.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }));
+export async function currentTemplate(
+  cfn: CloudFormationClient,
+  stackName: string,
+): Promise<string | undefined> {
+  const out = await cfn.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }));
   return out.TemplateBody;
-}
-
-/**
- * The toolkit stack is deployed by this same engine: a Version output tells whether it is current,
- * so an up-to-date toolkit costs one DescribeStacks.
- */
-async function ensureToolkit(ctx: EngineContext, options: DeployOptions): Promise<void> {
-  const stack: Stack | undefined = await describeStack(ctx.cfn, TOOLKIT_STACK_NAME);
-  if (
-    stack &&
-    conditionOf(stack.StackStatus) === 'ready' &&
-    stackOutputs(stack).Version === TOOLKIT_VERSION
-  ) {
-    return;
-  }
-  ctx.ui.info(
-    stack
-      ? 'Updating the toolkit stack (staging bucket).'
-      : 'Creating the toolkit stack (staging bucket) for this account and region.',
-  );
-  const source = toolkitStackSource();
-  const prepared = await prepareStack({ ...ctx, noWait: false }, TOOLKIT_STACK_NAME, stack);
-  const type = conditionOf(prepared?.StackStatus) === 'ready' ? 'UPDATE' : 'CREATE';
-  const changeSet = await createChangeSet(
-    ctx.cfn,
-    {
-      stackName: TOOLKIT_STACK_NAME,
-      changeSetName: `serverless-infra-toolkit-${Date.now()}`,
-      type,
-      templateBody: templateBody(source),
-      parameters: {},
-      tags: source.tags,
-    },
-    { pollMs: options.pollMs, sleep: options.sleep },
-  );
-  if (!changeSet.hasChanges) return;
-  const since = new Date();
-  await executeChangeSet(ctx.cfn, TOOLKIT_STACK_NAME, changeSet.id);
-  const followed = await followOperation(ctx, {
-    stackName: TOOLKIT_STACK_NAME,
-    since,
-    expected: changeSet.rows.length,
-    title: `${type === 'CREATE' ? 'Creating' : 'Updating'} ${TOOLKIT_STACK_NAME}`,
-    cancellable: false,
-  });
-  if (followed.followed === 'detached') throw failureError(TOOLKIT_STACK_NAME, followed, 'The toolkit stack');
-  if (followed.stackStatus !== 'CREATE_COMPLETE' && followed.stackStatus !== 'UPDATE_COMPLETE') {
-    throw failureError(TOOLKIT_STACK_NAME, followed, 'The toolkit stack');
-  }
 }

@@ -7,10 +7,12 @@ export function differences(
   parameters: Record<string, string>,
   stack: Stack,
   deployedTemplateBody: string | undefined,
+  /** The deployed parameters as the application reads them (default: as CloudFormation returns them). */
+  deployed: Record<string, string> = deployedParameters(stack),
 ): string[] {
   const reasons: string[] = [];
   if (!sameTemplate(source.template, deployedTemplateBody)) reasons.push('template');
-  if (!sameMap(desiredParameters(source, parameters), deployedParameters(stack))) reasons.push('parameters');
+  if (!sameMap(desiredParameters(source, parameters), deployed)) reasons.push('parameters');
   const tags = Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
   if (!sameMap(source.tags, tags)) reasons.push('tags');
   if ((stack.EnableTerminationProtection ?? false) !== source.terminationProtection) {
@@ -39,7 +41,7 @@ function desiredParameters(source: StackSource, parameters: Record<string, strin
   return desired;
 }
 
-function deployedParameters(stack: Stack): Record<string, string> {
+export function deployedParameters(stack: Stack): Record<string, string> {
   return Object.fromEntries(
     (stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']),
   );

@@ -4,7 +4,7 @@ import {
   DescribeStacksCommand,
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
-import { systemClock } from '../release/clock.js';
+import { systemClock } from '../clock.js';
 import { isInProgress, isMissingStack } from './stack-state.js';
 
 /** One resource's progress, as shown in the live rows. */
@@ -13,8 +13,13 @@ export interface ResourceProgress {
   type: string;
   status: string;
   reason?: string | undefined;
-  startedAt: number;
-  finishedAt?: number | undefined;
+  /** When this run saw the resource start (local clock: only ever compared with the local clock). */
+  seenAt: number;
+  /** How long it took, from AWS's own timestamps of its first and last event (set when it ended). */
+  tookMs?: number | undefined;
+  /** AWS's timestamp of the resource's first event in this operation. */
+  startedAt: number | undefined;
+  finished: boolean;
 }
 
 export interface MonitorListener {
@@ -25,9 +30,14 @@ export interface MonitorListener {
 }
 
 export interface WatchOptions {
+  /** The stack's name, or its id (a deleted stack can be read only by id). */
   stackName: string;
-  /** Events before this instant belong to earlier operations. */
-  since: Date;
+  /**
+   * The newest event before the operation began (newestEventId): it and everything older belong to earlier
+   * operations. Operations are followed by event identity, never by comparing AWS's timestamps with the
+   * local clock (a skewed clock would replay old events or drop new ones). Undefined: the stack had none.
+   */
+  after: string | undefined;
   /** How many resources the operation touches (the change set's size), for "done / total". */
   expected?: number;
   listener?: MonitorListener;
@@ -71,7 +81,7 @@ export class StackMonitor {
       if (options.signal?.aborted) return this.result('interrupted', undefined);
       let fresh: StackEvent[] = [];
       try {
-        fresh = await this.poll(options.stackName, options.since);
+        fresh = await this.poll(options.stackName, options.after);
         interval = fresh.length > 0 ? base : Math.min(interval * 1.5, base * 8);
       } catch (error) {
         // A deleted stack can no longer be read by name: the deletion is over.
@@ -120,7 +130,7 @@ export class StackMonitor {
   }
 
   /** New events since the last poll, oldest first (the API pages newest first). */
-  private async poll(stackName: string, since: Date): Promise<StackEvent[]> {
+  private async poll(stackName: string, after: string | undefined): Promise<StackEvent[]> {
     const fresh: StackEvent[] = [];
     let token: string | undefined;
     pages: do {
@@ -128,8 +138,7 @@ export class StackMonitor {
         new DescribeStackEventsCommand({ StackName: stackName, NextToken: token }),
       );
       for (const event of page.StackEvents ?? []) {
-        if (!event.EventId || this.seen.has(event.EventId)) break pages;
-        if (event.Timestamp && event.Timestamp.getTime() < since.getTime()) break pages;
+        if (!event.EventId || this.seen.has(event.EventId) || event.EventId === after) break pages;
         fresh.push(event);
       }
       token = page.NextToken;
@@ -142,19 +151,23 @@ export class StackMonitor {
     this.events.push(event);
     options.listener?.onEvent?.(event);
     if (isStackEvent(event, options.stackName) || !event.LogicalResourceId) return;
-    const at = event.Timestamp?.getTime() ?? Date.now();
+    const at = event.Timestamp?.getTime();
     const row = this.rows.get(event.LogicalResourceId) ?? {
       logicalId: event.LogicalResourceId,
       type: event.ResourceType ?? '',
       status: '',
+      seenAt: Date.now(),
       startedAt: at,
+      finished: false,
     };
     row.status = event.ResourceStatus ?? row.status;
     row.reason = event.ResourceStatusReason;
-    row.finishedAt = TERMINAL_RESOURCE.test(row.status) ? at : undefined;
+    row.finished = TERMINAL_RESOURCE.test(row.status);
+    row.tookMs =
+      row.finished && at !== undefined && row.startedAt !== undefined ? at - row.startedAt : undefined;
     this.rows.set(row.logicalId, row);
     const rows = [...this.rows.values()];
-    const done = rows.filter((r) => r.finishedAt !== undefined).length;
+    const done = rows.filter((r) => r.finished).length;
     options.listener?.onProgress?.(rows, done, Math.max(options.expected ?? 0, rows.length));
   }
 
@@ -167,8 +180,26 @@ export class StackMonitor {
   }
 }
 
-export function isStackEvent(event: StackEvent, stackName: string): boolean {
-  return event.ResourceType === 'AWS::CloudFormation::Stack' && event.LogicalResourceId === stackName;
+/** The stack's own event (not a resource's); `stack` is its name or id. */
+export function isStackEvent(event: StackEvent, stack: string): boolean {
+  return (
+    event.ResourceType === 'AWS::CloudFormation::Stack' &&
+    (event.LogicalResourceId === stack || event.StackId === stack || event.PhysicalResourceId === stack)
+  );
+}
+
+/**
+ * The id of the stack's newest event (one DescribeStackEvents call), to follow the next operation by
+ * identity: the events after it are that operation's. Undefined when the stack has none or does not exist.
+ */
+export async function newestEventId(cfn: CloudFormationClient, stack: string): Promise<string | undefined> {
+  try {
+    const page = await cfn.send(new DescribeStackEventsCommand({ StackName: stack }));
+    return page.StackEvents?.[0]?.EventId;
+  } catch (error) {
+    if (isMissingStack(error)) return undefined;
+    throw error;
+  }
 }
 
 export function isThrottling(error: unknown): boolean {

@@ -7,9 +7,10 @@ import {
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import { CancelledError, UserError } from '../errors.js';
-import { confirmOrRefuse, type DeployUi, type StepReport } from './interaction.js';
+import { confirmOrRefuse, type Interaction, type StepReport } from '../ui/interaction.js';
 import {
   type MonitorListener,
+  newestEventId,
   type ResourceProgress,
   rootCauses,
   StackMonitor,
@@ -19,7 +20,7 @@ import { conditionOf, describeStack } from './stack-state.js';
 
 export interface OperationContext {
   cfn: CloudFormationClient;
-  ui: DeployUi;
+  ui: Interaction;
   /** --no-wait: refuse a busy stack instead of waiting for it. */
   noWait?: boolean;
   /** Polling base interval (tests make it small). */
@@ -33,15 +34,45 @@ export interface FollowResult extends WatchResult {
   followed: FollowOutcome;
 }
 
+export interface FollowOptions {
+  stackName: string;
+  /** The stack's newest event before the operation (newestEventId): later events are the operation's. */
+  after: string | undefined;
+  /** Resources the operation touches (the change set's size), for "done / total". */
+  expected?: number | undefined;
+  title: string;
+  /** Ctrl-C may offer CancelUpdateStack (updates only). */
+  cancellable: boolean;
+}
+
+/**
+ * Starts a stack operation and follows it: the stack's newest event is read first, so that the events after
+ * it are this operation's (followed by identity, not by clock).
+ */
+export async function startAndFollow(
+  ctx: OperationContext,
+  options: Omit<FollowOptions, 'after'>,
+  start: () => Promise<unknown>,
+): Promise<FollowResult> {
+  const after = await newestEventId(ctx.cfn, options.stackName);
+  await start();
+  return followOperation(ctx, { ...options, after });
+}
+
+/** Follows an operation that is already running (someone else's, or a detached deploy): from now on. */
+export async function followRunning(
+  ctx: OperationContext,
+  options: Omit<FollowOptions, 'after'>,
+): Promise<FollowResult> {
+  return followOperation(ctx, { ...options, after: await newestEventId(ctx.cfn, options.stackName) });
+}
+
 /**
  * Shows a running stack operation until it ends. Ctrl-C asks: detach (the operation goes on), cancel
  * (updates only: CancelUpdateStack, then watch the rollback) or keep waiting; Ctrl-C at that question,
  * or without a terminal, detaches.
  */
-export async function followOperation(
-  ctx: OperationContext,
-  options: { stackName: string; since: Date; expected?: number; title: string; cancellable: boolean },
-): Promise<FollowResult> {
+export async function followOperation(ctx: OperationContext, options: FollowOptions): Promise<FollowResult> {
   const monitor = new StackMonitor(ctx.cfn);
   let title = options.title;
   for (;;) {
@@ -52,7 +83,7 @@ export async function followOperation(
       result = await ctx.ui.step(title, (report) =>
         monitor.watch({
           stackName: options.stackName,
-          since: options.since,
+          after: options.after,
           expected: options.expected,
           signal: controller.signal,
           listener: progressListener(report),
@@ -77,7 +108,10 @@ export async function followOperation(
   }
 }
 
-async function askAfterInterrupt(ui: DeployUi, cancellable: boolean): Promise<'detach' | 'cancel' | 'wait'> {
+async function askAfterInterrupt(
+  ui: Interaction,
+  cancellable: boolean,
+): Promise<'detach' | 'cancel' | 'wait'> {
   if (!ui.interactive) return 'detach';
   const choices: Array<{ value: 'detach' | 'cancel' | 'wait'; name: string }> = [
     { value: 'detach', name: 'Detach: the operation goes on in CloudFormation' },
@@ -99,8 +133,9 @@ async function askAfterInterrupt(ui: DeployUi, cancellable: boolean): Promise<'d
   }
 }
 
+/** How long a resource took (AWS's timestamps) or has been running (since this run saw it start). */
 function elapsed(row: ResourceProgress): string {
-  const ms = (row.finishedAt ?? Date.now()) - row.startedAt;
+  const ms = row.finished ? (row.tookMs ?? 0) : Date.now() - row.seenAt;
   return `${Math.max(0, Math.round(ms / 1000))}s`;
 }
 
@@ -114,7 +149,7 @@ function progressListener(report: StepReport): MonitorListener {
       );
     },
     onProgress(rows, done, total) {
-      const active = rows.filter((r) => r.finishedAt === undefined || r.status.endsWith('_FAILED'));
+      const active = rows.filter((r) => !r.finished || r.status.endsWith('_FAILED'));
       const lines = [`${done}/${total} resources`];
       for (const r of active.slice(-8)) {
         const reason = r.reason && r.status.endsWith('_FAILED') ? `  ${r.reason}` : '';
@@ -169,9 +204,8 @@ export async function prepareStack(
           );
         }
         ctx.ui.info(`${stackName} is busy (${stack?.StackStatus}): waiting for that operation to end.`);
-        await followOperation(ctx, {
+        await followRunning(ctx, {
           stackName,
-          since: new Date(),
           title: `Waiting for ${stackName} (${stack?.StackStatus})`,
           cancellable: false,
         }).then((r) => {
@@ -188,14 +222,11 @@ export async function prepareStack(
           `Delete ${stackName} and create it again?`,
           `${stackName} is in ROLLBACK_COMPLETE and must be deleted and created again; refusing without --yes.`,
         );
-        const since = new Date();
-        await ctx.cfn.send(new DeleteStackCommand({ StackName: stackName }));
-        const result = await followOperation(ctx, {
-          stackName,
-          since,
-          title: `Deleting ${stackName}`,
-          cancellable: false,
-        });
+        const result = await startAndFollow(
+          ctx,
+          { stackName, title: `Deleting ${stackName}`, cancellable: false },
+          () => ctx.cfn.send(new DeleteStackCommand({ StackName: stackName })),
+        );
         if (result.followed === 'detached')
           throw new CancelledError('Detached while deleting; run deploy again later.');
         if (result.stackStatus !== 'DELETE_COMPLETE')
@@ -217,19 +248,17 @@ export async function prepareStack(
           skip.length ? `Continue the rollback, skipping ${skip.join(', ')}?` : 'Continue the rollback?',
           `${stackName} is in UPDATE_ROLLBACK_FAILED; continuing its rollback needs confirmation (--yes).`,
         );
-        const since = new Date();
-        await ctx.cfn.send(
-          new ContinueUpdateRollbackCommand({
-            StackName: stackName,
-            ResourcesToSkip: skip.length ? skip : undefined,
-          }),
+        const result = await startAndFollow(
+          ctx,
+          { stackName, title: `Continuing the rollback of ${stackName}`, cancellable: false },
+          () =>
+            ctx.cfn.send(
+              new ContinueUpdateRollbackCommand({
+                StackName: stackName,
+                ResourcesToSkip: skip.length ? skip : undefined,
+              }),
+            ),
         );
-        const result = await followOperation(ctx, {
-          stackName,
-          since,
-          title: `Continuing the rollback of ${stackName}`,
-          cancellable: false,
-        });
         if (result.followed === 'detached')
           throw new CancelledError('Detached during the rollback; run deploy again later.');
         if (result.stackStatus !== 'UPDATE_ROLLBACK_COMPLETE')

@@ -32,7 +32,7 @@ export interface StackArtifactLike {
   dependencies: ReadonlyArray<{ manifest: { type: string }; file?: string }>;
 }
 
-/** The shape of `synthesize()`'s result that deploy needs (CONTRACT.md "Synth API"). */
+/** The shape of `synthesize()`'s result that deploy needs (src/synth/index.ts SynthResult). */
 export interface SynthResultLike {
   stack: StackArtifactLike;
 }

@@ -40,8 +40,13 @@ export function conditionOf(status: StackStatus | string | undefined): StackCond
   return 'broken';
 }
 
+/**
+ * An operation is running on the stack: it will change by itself. REVIEW_IN_PROGRESS is not one: it is a
+ * resting state (a CREATE change set created and never executed) that nothing changes by itself; it may be
+ * deleted, or a CREATE change set executed (AWS's "stack status codes"; test/conformance fixtures).
+ */
 export function isInProgress(status: string | undefined): boolean {
-  return Boolean(status?.endsWith('_IN_PROGRESS'));
+  return Boolean(status?.endsWith('_IN_PROGRESS')) && status !== 'REVIEW_IN_PROGRESS';
 }
 
 /** The stack, or undefined when CloudFormation says it does not exist. One DescribeStacks call. */

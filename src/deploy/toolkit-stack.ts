@@ -1,13 +1,8 @@
+import { STAGING_BUCKET_PLACEHOLDER, TOOLKIT_STACK_NAME } from '../stack-contract.js';
 import type { StackSource } from './stack-source.js';
 
-export const TOOLKIT_STACK_NAME = 'ServerlessInfraToolkit';
 /** Bumped whenever the template below changes, so the engine updates older toolkit stacks. */
 export const TOOLKIT_VERSION = '1';
-
-/** The staging bucket the synthesizer's asset manifest names (CONTRACT.md "Synth API"). */
-export function stagingBucketName(account: string, region: string): string {
-  return `serverless-infra-assets-${account}-${region}`;
-}
 
 /**
  * The toolkit stack: one staging bucket per account and region for Lambda code and large templates.
@@ -30,8 +25,7 @@ export function toolkitStackSource(): StackSource {
           DeletionPolicy: 'Retain',
           UpdateReplacePolicy: 'Retain',
           Properties: {
-            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub, not a JS template
-            BucketName: { 'Fn::Sub': 'serverless-infra-assets-${AWS::AccountId}-${AWS::Region}' },
+            BucketName: { 'Fn::Sub': STAGING_BUCKET_PLACEHOLDER },
             BucketEncryption: {
               ServerSideEncryptionConfiguration: [
                 { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },

@@ -1,24 +1,27 @@
-import type { ResolvedEnvironment } from '../config/schema.js';
-import { createReleaseClients, type ReleaseClients } from './clients.js';
-import { type GroupSettings, groupSettings } from './deployment.js';
-import { type ReleaseStack, readReleaseStack } from './stack.js';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { GroupSettings } from './deployment.js';
+import type { ReleaseStack } from './stack.js';
 
-/** What every release operation works on: the environment, its region, the clients and the stack's wiring. */
+/** The three AWS services a release talks to. */
+export interface ReleaseClients {
+  codedeploy: CodeDeployClient;
+  lambda: LambdaClient;
+  cloudwatch: CloudWatchClient;
+}
+
+/**
+ * What every release operation works on: the region, the clients, the stack's release wiring and its
+ * deployment group's settings. Opened by src/environment/release-context.ts, which reads the stack.
+ */
 export interface ReleaseContext {
-  env: ResolvedEnvironment;
+  /** The environment's name, for messages ("shift --watch -e Staging"). */
+  environment: string;
   region: string;
   clients: ReleaseClients;
   stack: ReleaseStack;
   group: GroupSettings;
-}
-
-export async function openRelease(
-  env: ResolvedEnvironment,
-  options: { region?: string | undefined; profile?: string | undefined },
-): Promise<ReleaseContext> {
-  const region = options.region ?? env.region;
-  const clients = await createReleaseClients({ region, profile: options.profile });
-  const stack = await readReleaseStack(clients.cloudformation, env.stackName);
-  const group = await groupSettings(clients.codedeploy, stack);
-  return { env, region, clients, stack, group };
+  /** AWS's time now (the last answer's Date header): what its timestamps are compared with. */
+  serverNow: () => number;
 }

@@ -1,12 +1,21 @@
+import { CallBudget, type Clock, systemClock } from '../clock.js';
 import { ExitCode } from '../errors.js';
-import { CallBudget, type Clock, systemClock } from './clock.js';
 import type { ReleaseContext } from './context.js';
 import { consoleLink, getDeployment } from './deployment.js';
 import { exitCodeOf, outcomeOf, type ReleaseOutcome } from './outcome.js';
 import type { ReleaseSnapshot } from './snapshot.js';
 import { type AliasTraffic, getAliasTraffic } from './versions.js';
-import type { ReleaseView } from './view.js';
 import { WATCH_TIMING, watchDeployment } from './watch.js';
+
+/**
+ * How a release is shown while it runs: the port the commands implement (src/ui/release-view.ts: redrawn
+ * live on a terminal, plain lines otherwise, nothing under --json) and tests record.
+ */
+export interface ReleaseView {
+  update(snapshot: ReleaseSnapshot): void;
+  /** Stops redrawing; the last frame stays on screen. */
+  stop(): void;
+}
 
 /** The --json result of shift and rollback (stable shape, docs/release.md). */
 export interface ReleaseResult {
@@ -76,6 +85,7 @@ export async function followDeployment(
     alarmNames: context.group.alarmNames,
     signal: options.signal,
     clock,
+    serverNow: context.serverNow,
     budget,
     ...(options.onCall ? { onCall: options.onCall } : {}),
   };

@@ -24,6 +24,8 @@ export interface ReleaseRecord {
   completedAt?: string | undefined;
   /** user, codeDeployRollback (CodeDeploy's own rollback), CloudFormation… */
   creator?: string | undefined;
+  /** For CodeDeploy's own rollback: the deployment it undid (rollbackInfo.rollbackTriggeringDeploymentId). */
+  rollbackOf?: string | undefined;
 }
 
 /** How many deployment ids to look at: the newest releases are among the first pages. */
@@ -60,18 +62,53 @@ export async function listReleases(
     infos.push(...(deploymentsInfo ?? []));
   }
   infos.sort((a, b) => time(b.createTime) - time(a.createTime));
-  return Promise.all(infos.slice(0, limit).map((info) => toRecord(codedeploy, info)));
+  const byId = new Map(infos.map((info) => [info.deploymentId, info]));
+  const records = await Promise.all(infos.slice(0, limit).map((info) => toRecord(codedeploy, info)));
+  // CodeDeploy rolls back by redeploying what was there before, as a new deployment (creator
+  // codeDeployRollback) whose revision is not the AppSpec of this move: its versions are those of the
+  // deployment it undid, the other way round (rollbackInfo.rollbackTriggeringDeploymentId).
+  return Promise.all(
+    records.map(async (record, i) => {
+      const undid = infos[i]?.rollbackInfo?.rollbackTriggeringDeploymentId;
+      if (infos[i]?.creator !== 'codeDeployRollback' || !undid) return record;
+      const original = byId.get(undid) ?? (await getOne(codedeploy, undid));
+      const undone = original ? await versionsOf(codedeploy, original) : undefined;
+      const versions = undone
+        ? { from: undone.to, to: undone.from }
+        : await versionsFromTarget(codedeploy, infos[i]?.deploymentId ?? '');
+      return { ...record, from: versions?.from, to: versions?.to, rollbackOf: undid };
+    }),
+  );
+}
+
+async function getOne(
+  codedeploy: CodeDeployClient,
+  deploymentId: string,
+): Promise<DeploymentInfo | undefined> {
+  const { deploymentsInfo } = await codedeploy.send(
+    new BatchGetDeploymentsCommand({ deploymentIds: [deploymentId] }),
+  );
+  return deploymentsInfo?.[0];
 }
 
 function time(date: Date | undefined): number {
   return date ? new Date(date).getTime() : 0;
 }
 
+/** From and to of a deployment: its AppSpec, our own description of it, or its deployment target. */
+async function versionsOf(
+  codedeploy: CodeDeployClient,
+  info: DeploymentInfo,
+): Promise<{ from?: string | undefined; to?: string | undefined } | undefined> {
+  const versions =
+    parseAppSpec(info.revision?.appSpecContent?.content) ?? versionsFromDescription(info.description);
+  if (versions?.to || !info.deploymentId) return versions;
+  return versionsFromTarget(codedeploy, info.deploymentId);
+}
+
 async function toRecord(codedeploy: CodeDeployClient, info: DeploymentInfo): Promise<ReleaseRecord> {
   const config = info.deploymentConfigName?.replace(/^CodeDeployDefault\./, '');
-  let versions =
-    parseAppSpec(info.revision?.appSpecContent?.content) ?? versionsFromDescription(info.description);
-  if (!versions?.to && info.deploymentId) versions = await versionsFromTarget(codedeploy, info.deploymentId);
+  const versions = info.creator === 'codeDeployRollback' ? undefined : await versionsOf(codedeploy, info);
   return {
     deploymentId: info.deploymentId ?? '?',
     from: versions?.from,

@@ -1,6 +1,6 @@
-import { CancelledError, ExitCode } from '../errors.js';
+import { type Clock, systemClock } from '../clock.js';
+import { ExitCode } from '../errors.js';
 import { describeAlarms, firing } from './alarms.js';
-import { type Clock, systemClock } from './clock.js';
 import type { ReleaseContext } from './context.js';
 import { findInFlight, getDeployment, isInFlight, stopWithRollback } from './deployment.js';
 import type { ReleaseResult } from './follow.js';
@@ -68,8 +68,8 @@ export async function stopInFlight(
 }
 
 export interface RollbackHooks extends ReleaseHooks {
-  /** Asked before a shift back (not before stopping a running shift). False cancels. */
-  confirm(target: ReleaseTarget, config: ReleaseConfig, firingAlarms: string[]): Promise<boolean>;
+  /** Asked before a shift back (not before stopping a running shift); throws to refuse or cancel. */
+  confirm(target: ReleaseTarget, config: ReleaseConfig, firingAlarms: string[]): Promise<void>;
   /** A running shift was stopped; CodeDeploy's rollback deployment (if any) follows. */
   onStopped(event: { deploymentId: string; rollbackDeploymentId?: string | undefined }): void;
 }
@@ -100,6 +100,6 @@ export async function rollback(
     }
     return finish(context, rollbackId, false, hooks, plan.deploymentId);
   }
-  if (!(await hooks.confirm(plan.target, plan.config, plan.firingAlarms))) throw new CancelledError();
+  await hooks.confirm(plan.target, plan.config, plan.firingAlarms);
   return announceAndFinish(context, await startShift(context, plan, 'rollback'), hooks, plan);
 }

@@ -1,14 +1,19 @@
+import { type Clock, systemClock } from '../clock.js';
 import { ExitCode, UserError } from '../errors.js';
 import { describeAlarms, firing } from './alarms.js';
-import { type Clock, systemClock } from './clock.js';
 import type { ReleaseContext } from './context.js';
 import { consoleLink, createReleaseDeployment, findInFlight, getDeployment } from './deployment.js';
-import { currentTraffic, followDeployment, type ReleaseResult, releaseResult } from './follow.js';
+import {
+  currentTraffic,
+  followDeployment,
+  type ReleaseResult,
+  type ReleaseView,
+  releaseResult,
+} from './follow.js';
 import { computeSnapshot } from './snapshot.js';
-import type { ReleaseConfig } from './strategy.js';
+import { describePlan, type ReleaseConfig } from './strategy.js';
 import { chooseShiftTarget, type ReleaseTarget } from './target.js';
 import { getAliasTraffic, listVersions } from './versions.js';
-import type { ReleaseView } from './view.js';
 
 export interface ShiftRequest {
   to?: string | undefined;
@@ -95,6 +100,8 @@ export interface StartedEvent {
   attached: boolean;
   target?: ReleaseTarget | undefined;
   config?: ReleaseConfig | undefined;
+  /** How the config moves traffic, in words ("canary: 10 % for 5 min, then 100 %"). */
+  plan?: string | undefined;
   firingAlarms?: string[] | undefined;
 }
 
@@ -122,6 +129,7 @@ export async function announceAndFinish(
     attached: !started,
     target: started?.target,
     config: started?.config,
+    plan: started?.config ? describePlan(started.config) : undefined,
     firingAlarms: started?.firingAlarms,
   });
   return finish(context, deploymentId, !started, hooks);
@@ -138,7 +146,12 @@ export async function finish(
   const clock = hooks.clock ?? systemClock;
   if (!hooks.watch) {
     const info = await getDeployment(context.clients.codedeploy, deploymentId);
-    const snapshot = computeSnapshot({ deploymentId, deployment: info, alarms: [] }, clock.now());
+    const now = clock.now();
+    const snapshot = computeSnapshot(
+      { deploymentId, deployment: info, alarms: [] },
+      now,
+      context.serverNow() - now,
+    );
     return releaseResult(context, snapshot, {
       attached,
       stoppedDeploymentId,

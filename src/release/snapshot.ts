@@ -2,7 +2,7 @@ import type { DeploymentInfo, LambdaTarget } from '@aws-sdk/client-codedeploy';
 import type { AlarmState } from './alarms.js';
 import { isInFlight, parseAppSpec } from './deployment.js';
 import { type NextStep, nextStep, type ReleaseStrategy, trafficPlan } from './strategy.js';
-import { type AliasTraffic, roundPercent } from './versions.js';
+import type { AliasTraffic } from './versions.js';
 
 export interface HookState {
   name: string;
@@ -18,12 +18,14 @@ export interface ReleaseSnapshot {
   strategy?: ReleaseStrategy | undefined;
   from?: string | undefined;
   to?: string | undefined;
-  /** Percent of traffic on the target version, as the deployment target reports it (alias if it does not). */
+  /**
+   * Percent of traffic on the target version, from the alias's RoutingConfig: the resource that owns the
+   * split. (The deployment target's targetVersionWeight only tells the watch that something moved: AWS
+   * documents it as a percentage while the alias's weights are fractions, and nothing recorded settles it.)
+   */
   newPercent: number;
-  /** Percent on the target version according to GetAlias (the cross-check); undefined before the first read. */
-  aliasPercent?: number | undefined;
-  /** The alias and the deployment target agree on the split (within half a percent). */
-  aliasAgrees: boolean;
+  /** The alias has been read at least once (until then newPercent is 0 by default). */
+  aliasRead: boolean;
   hooks: HookState[];
   alarms: AlarmState[];
   createdAt?: number | undefined;
@@ -35,7 +37,13 @@ export interface ReleaseSnapshot {
   rollbackDeploymentId?: string | undefined;
   rollbackOf?: string | undefined;
   error?: { code?: string | undefined; message?: string | undefined } | undefined;
+  /** When it was taken (local clock). */
   takenAt: number;
+  /**
+   * AWS's clock minus the local one: the instants above are AWS's, and are shown (and counted down) through
+   * this, never compared with the local clock directly.
+   */
+  clockOffsetMs: number;
 }
 
 /** The raw answers the watch loop keeps, newest of each. */
@@ -49,39 +57,18 @@ export interface RawState {
   firstShiftSeenAt?: number | undefined;
 }
 
-/**
- * The target version's weight from the deployment target. The API calls it a percentage, yet it is a
- * Double that some implementations give as a fraction like the alias weights (0.1): above 1 it can only
- * be a percentage; at or below 1 it is read as a fraction unless the alias says it is a percentage.
- */
-export function targetPercent(
-  target: LambdaTarget | undefined,
-  aliasPercent: number | undefined,
-): number | undefined {
-  const weight = target?.lambdaFunctionInfo?.targetVersionWeight;
-  if (weight === undefined || weight === null) return undefined;
-  if (weight > 1) return roundPercent(weight);
-  const near = (a: number, b: number) => Math.abs(a - b) < 0.5;
-  if (aliasPercent !== undefined && near(aliasPercent, weight) && !near(aliasPercent, weight * 100)) {
-    return roundPercent(weight);
-  }
-  return roundPercent(weight * 100);
-}
-
 function time(date: Date | undefined): number | undefined {
   return date ? new Date(date).getTime() : undefined;
 }
 
-export function computeSnapshot(raw: RawState, now: number): ReleaseSnapshot {
+export function computeSnapshot(raw: RawState, now: number, clockOffsetMs = 0): ReleaseSnapshot {
   const info = raw.deployment;
   const fn = raw.target?.lambdaFunctionInfo;
   const spec = parseAppSpec(info?.revision?.appSpecContent?.content);
   const from = fn?.currentVersion ?? spec?.from;
   const to = fn?.targetVersion ?? spec?.to;
-  const aliasPercent = to !== undefined && raw.traffic ? (raw.traffic.percent[to] ?? 0) : undefined;
   const status = info?.status ?? 'Created';
-  const fromTarget = targetPercent(raw.target, aliasPercent);
-  const newPercent = fromTarget ?? aliasPercent ?? 0;
+  const newPercent = to !== undefined && raw.traffic ? (raw.traffic.percent[to] ?? 0) : 0;
   const config = info?.deploymentConfigName?.replace(/^CodeDeployDefault\./, '');
   const plan = trafficPlan(config);
   const hooks = (raw.target?.lifecycleEvents ?? []).map((e) => ({
@@ -100,8 +87,7 @@ export function computeSnapshot(raw: RawState, now: number): ReleaseSnapshot {
     from,
     to,
     newPercent,
-    aliasPercent,
-    aliasAgrees: aliasPercent === undefined || Math.abs(aliasPercent - newPercent) < 0.5,
+    aliasRead: raw.traffic !== undefined,
     hooks,
     alarms: raw.alarms,
     createdAt: time(info?.createTime),
@@ -118,18 +104,11 @@ export function computeSnapshot(raw: RawState, now: number): ReleaseSnapshot {
       ? { code: info.errorInformation.code, message: info.errorInformation.message }
       : undefined,
     takenAt: now,
+    clockOffsetMs,
   };
 }
 
 /** What changed between two snapshots, as the keys the plain renderer and the loop care about. */
 export function fingerprint(s: ReleaseSnapshot): string {
-  return JSON.stringify([
-    s.status,
-    s.newPercent,
-    s.aliasPercent,
-    s.hooks,
-    s.alarms,
-    s.rollbackDeploymentId,
-    s.error?.code,
-  ]);
+  return JSON.stringify([s.status, s.newPercent, s.hooks, s.alarms, s.rollbackDeploymentId, s.error?.code]);
 }

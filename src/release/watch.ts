@@ -3,9 +3,9 @@ import {
   type LambdaTarget,
   ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
+import { CallBudget, type Clock, systemClock } from '../clock.js';
 import { describeAlarms } from './alarms.js';
-import type { ReleaseClients } from './clients.js';
-import { CallBudget, type Clock, systemClock } from './clock.js';
+import type { ReleaseClients } from './context.js';
 import { getDeployment } from './deployment.js';
 import { computeSnapshot, fingerprint, type RawState, type ReleaseSnapshot } from './snapshot.js';
 import type { ReleaseStack } from './stack.js';
@@ -38,6 +38,8 @@ export interface WatchOptions {
   /** Aborting stops watching (Ctrl-C detaches); the deployment itself goes on. */
   signal?: AbortSignal | undefined;
   clock?: Clock;
+  /** AWS's time now (default: the clock's): its timestamps are compared with this, not the local clock. */
+  serverNow?: (() => number) | undefined;
   /** Share one budget when watching several deployments in a row (a shift, then its rollback). */
   budget?: CallBudget;
   /** Count of AWS calls made, for the benchmark. */
@@ -95,9 +97,14 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
     }
     lastRefresh.alarms = clock.now();
   };
+  const snapshotNow = () => {
+    const now = clock.now();
+    return computeSnapshot(raw, now, (options.serverNow?.() ?? now) - now);
+  };
   const emit = (): ReleaseSnapshot => {
-    const snapshot = computeSnapshot(raw, clock.now());
-    if (raw.firstShiftSeenAt === undefined && snapshot.newPercent > 0) raw.firstShiftSeenAt = clock.now();
+    const snapshot = snapshotNow();
+    if (raw.firstShiftSeenAt === undefined && snapshot.newPercent > 0)
+      raw.firstShiftSeenAt = options.serverNow?.() ?? clock.now();
     const print = fingerprint(snapshot);
     if (print !== lastEmitted) {
       lastEmitted = print;
@@ -142,8 +149,11 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
           raw.target?.status,
           raw.target?.lifecycleEvents?.map((e) => e.status),
         ]);
-        weightChanged = weight !== lastWeight;
-        changed = progress !== lastProgress;
+        // The first read of the target sets the baseline: the first look fetched everything just now, but
+        // the split may have moved since (a deployment that was only Created then), so the alias is read again.
+        const baseline = lastProgress === '';
+        weightChanged = baseline || weight !== lastWeight;
+        changed = !baseline && progress !== lastProgress;
         lastWeight = weight;
         lastProgress = progress;
       } else if (!deploymentFresh) {
@@ -173,5 +183,5 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
     }
     await clock.sleep(interval, signal);
   }
-  return { snapshot: computeSnapshot(raw, clock.now()), detached: true, calls };
+  return { snapshot: snapshotNow(), detached: true, calls };
 }

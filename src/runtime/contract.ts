@@ -21,9 +21,6 @@ export const WRITE_AUTH = { required: 'required', none: 'none' } as const;
 /** Methods that change data: API Gateway's authorizer checks them (reads stay public and cacheable). */
 export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The stack outputs that name the user pool and its app client (present unless `auth: none`). */
-export const AUTH_OUTPUTS = { userPoolId: 'UserPoolId', clientId: 'UserPoolClientId' } as const;
-
 /** The items table: partition key `id`; the index lists one status newest-first without scanning. */
 export const TABLE_KEYS = {
   partitionKey: 'id',

@@ -2,6 +2,7 @@ import type * as cdk from 'aws-cdk-lib/core';
 import type { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import type { ResolvedEnvironment } from '../config/schema.js';
 import { UserError } from '../errors.js';
+import { STAGING_BUCKET_PLACEHOLDER } from '../stack-contract.js';
 import { requireCdk } from './cdk-modules.js';
 import { FEATURE_FLAGS } from './feature-flags.js';
 import { prepareHandlerCode } from './handler-code.js';
@@ -9,10 +10,6 @@ import type { SynthMessage, SynthOptions, SynthResult } from './index.js';
 import { type HandlerCode, ServerlessStack } from './stack.js';
 
 const { App, CliCredentialsStackSynthesizer } = requireCdk('aws-cdk-lib/core') as typeof cdk;
-
-/** The CLI's own staging bucket, created by the deploy engine's toolkit stack (no `cdk bootstrap`). */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation placeholders, filled by the synthesizer
-export const ASSETS_BUCKET = 'serverless-infra-assets-${AWS::AccountId}-${AWS::Region}';
 
 export interface AppOptions {
   /** Where the cloud assembly goes; a temporary directory when omitted (the cdk CLI passes CDK_OUTDIR). */
@@ -36,7 +33,8 @@ export function createApp(env: ResolvedEnvironment, code: HandlerCode, options: 
     code,
     env: { region: env.region }, // the account is whatever the deploy credentials belong to
     synthesizer: new CliCredentialsStackSynthesizer({
-      fileAssetsBucketName: ASSETS_BUCKET,
+      // The CLI's own staging bucket, created by the deploy engine's toolkit stack (no `cdk bootstrap`).
+      fileAssetsBucketName: STAGING_BUCKET_PLACEHOLDER,
       bucketPrefix: '',
     }),
   });

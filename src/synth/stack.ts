@@ -4,12 +4,13 @@ import type { StackProps } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import { securitySettings, securityWarnings } from '../auth/settings.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
-import { AUTH_OUTPUTS, RUNTIME_ENV, WRITE_AUTH } from '../runtime/contract.js';
+import { RUNTIME_ENV, WRITE_AUTH } from '../runtime/contract.js';
+import { LIVE_ALIAS, OUTPUTS, type OutputName, PARAMETERS, STACK_TAGS } from '../stack-contract.js';
 import { requireCdk } from './cdk-modules.js';
 import { Api } from './constructs/api.js';
 import { Auth } from './constructs/auth.js';
 import { Cdn } from './constructs/cdn.js';
-import { Compute, LIVE_ALIAS } from './constructs/compute.js';
+import { Compute } from './constructs/compute.js';
 import { Data } from './constructs/data.js';
 import { Encryption } from './constructs/encryption.js';
 import { Notifications } from './constructs/notifications.js';
@@ -34,11 +35,6 @@ export interface ServerlessStackProps extends StackProps {
   environment: ResolvedEnvironment;
   code: HandlerCode;
 }
-
-export const STACK_TAGS = { Project: 'ServerlessInfra', Owner: 'DevTeam' } as const;
-
-/** The parameter `deploy` fills with the version the alias `live` serves now (empty on the first deploy). */
-export const LIVE_ALIAS_VERSION_PARAMETER = 'LiveAliasVersion';
 
 export function stackTags(environment: ResolvedEnvironment): Record<string, string> {
   return { ...STACK_TAGS, Environment: environment.name };
@@ -74,7 +70,7 @@ export class ServerlessStack extends Stack {
     for (const [key, value] of Object.entries(stackTags(env))) Tags.of(this).add(key, value);
     const retainData = production;
 
-    const liveAliasVersion = new CfnParameter(this, LIVE_ALIAS_VERSION_PARAMETER, {
+    const liveAliasVersion = new CfnParameter(this, PARAMETERS.liveAliasVersion, {
       type: 'String',
       default: '',
       description:
@@ -153,30 +149,29 @@ export class ServerlessStack extends Stack {
     });
   }
 
-  /** The stack's interface to deploy/release (CONTRACT.md): keys are fixed. */
+  /** The stack's interface to deploy, release, auth and status (src/stack-contract.ts). */
   private addOutputs(): void {
-    const outputs: Record<string, string> = {
-      ApiUrl: this.api.url,
-      CloudFrontUrl: this.cdn.url,
-      DistributionId: this.cdn.distribution.distributionId,
-      TableName: this.data.table.tableName,
-      BucketName: this.storage.bucket.bucketName,
-      LogsBucketName: this.storage.logsBucket.bucketName,
-      TopicArn: this.notifications.topic.topicArn,
-      FunctionName: this.compute.function.functionName,
-      AliasName: LIVE_ALIAS,
-      AliasArn: this.compute.alias.functionArn,
-      NewVersion: this.compute.function.currentVersion.version,
-      CodeDeployApplication: this.release.application.applicationName,
-      CodeDeployDeploymentGroup: this.release.deploymentGroup.deploymentGroupName,
+    const outputs: Partial<Record<OutputName, string>> = {
+      apiUrl: this.api.url,
+      cloudFrontUrl: this.cdn.url,
+      distributionId: this.cdn.distribution.distributionId,
+      tableName: this.data.table.tableName,
+      bucketName: this.storage.bucket.bucketName,
+      logsBucketName: this.storage.logsBucket.bucketName,
+      topicArn: this.notifications.topic.topicArn,
+      functionName: this.compute.function.functionName,
+      aliasName: LIVE_ALIAS,
+      aliasArn: this.compute.alias.functionArn,
+      newVersion: this.compute.function.currentVersion.version,
+      codeDeployApplication: this.release.application.applicationName,
+      codeDeployDeploymentGroup: this.release.deploymentGroup.deploymentGroupName,
       // Read by `serverless-infra user add` and `token` (absent under `auth: none`).
       ...(this.auth
-        ? {
-            [AUTH_OUTPUTS.userPoolId]: this.auth.userPool.userPoolId,
-            [AUTH_OUTPUTS.clientId]: this.auth.client.userPoolClientId,
-          }
+        ? { userPoolId: this.auth.userPool.userPoolId, userPoolClientId: this.auth.client.userPoolClientId }
         : {}),
     };
-    for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
+    for (const [name, value] of Object.entries(outputs)) {
+      new CfnOutput(this, OUTPUTS[name as OutputName], { value });
+    }
   }
 }

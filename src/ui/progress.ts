@@ -1,18 +1,12 @@
 import { style } from './style.js';
+import type { RendererMode } from './terminal.js';
 
 /**
- * The renderer policy, in one place: the live listr2 renderer on a terminal; one plain timestamped line
- * per event when stderr is not a terminal, in CI, with NO_COLOR or --verbose; nothing under --json.
- * Everything goes to stderr so stdout stays clean for results.
+ * Progress of the steps of a command, in the mode the terminal policy chose (ui/terminal.ts): a listr2
+ * task per step on a terminal, one timestamped line per event otherwise, nothing under --json. Everything
+ * goes to stderr so stdout stays clean for results.
  */
-export type ProgressMode = 'live' | 'plain' | 'silent';
-
-export function progressMode(options: { json?: boolean; verbose?: boolean }): ProgressMode {
-  if (options.json) return 'silent';
-  const ci = process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
-  if (options.verbose || ci || process.env.NO_COLOR || !process.stderr.isTTY) return 'plain';
-  return 'live';
-}
+export type ProgressMode = RendererMode;
 
 export interface StepReporter {
   /** One event: a line of its own in plain mode. */

@@ -96,12 +96,13 @@ describe('init without a terminal', () => {
   });
 
   it.each([
-    [['--email', 'not-an-email'], /not an e-mail address/],
-    [['--region', 'mars-north-1'], /not an AWS region/],
+    [['--email', 'not-an-email'], /--email: "not-an-email": expected an e-mail address/],
+    [['--region', 'mars-north-1'], /--region: "mars-north-1": expected an AWS region/],
     [['--environment', 'Prod'], /Unknown environment "Prod"/],
     [['--release-strategy', 'yolo'], /Unknown release strategy/],
-    [['--geo-allow', 'Germany'], /Not ISO 3166-1 alpha-2 country codes: GERMANY/],
-    [['--stack-name', '1-bad'], /not a valid CloudFormation stack name/],
+    [['--geo-allow', 'Germany'], /--geo-allow: .*GERMANY.*ISO 3166-1 alpha-2/],
+    [['--geo-allow', 'XX,FR'], /XX is not an assigned ISO 3166-1 alpha-2 country code/],
+    [['--stack-name', '1-bad'], /--stack-name: "1-bad": expected a CloudFormation stack name/],
     [['--handler', 'missing.ts'], /does not exist/],
   ])('rejects bad input %j with exit 2 and no file', async (bad, message) => {
     const args = ['init', ...FLAGS];

@@ -1,4 +1,9 @@
-import { CloudFormationClient, DescribeStackEventsCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStackEventsCommand,
+  type Stack,
+  type StackEvent,
+} from '@aws-sdk/client-cloudformation';
 import {
   CodeDeployClient,
   type DeploymentInfo,
@@ -17,11 +22,12 @@ import {
 import { rootCauses, StackMonitor, type WatchOptions } from '../../src/deploy/stack-events.js';
 import { conditionOf, describeStack, isMissingStack, stackOutputs } from '../../src/deploy/stack-state.js';
 import { listReleases } from '../../src/release/history.js';
-import { computeSnapshot, targetPercent } from '../../src/release/snapshot.js';
-import { getAliasTraffic, listVersions } from '../../src/release/versions.js';
-import { call, type Fixture, fixture } from './support/fixtures.js';
+import { computeSnapshot } from '../../src/release/snapshot.js';
+import { aliasTraffic, getAliasTraffic, listVersions } from '../../src/release/versions.js';
+import { loadModel } from './support/botocore.js';
+import { call, type Fixture, type FixtureCall, fixture } from './support/fixtures.js';
 import { Replay } from './support/replay.js';
-import { REPLAY_EPOCH } from './support/wire.js';
+import { materialize, REPLAY_EPOCH } from './support/wire.js';
 
 /**
  * The CLI's readers fed with AWS's recorded (or documented) answers through the real SDK clients: what they
@@ -56,14 +62,26 @@ function oldest(f: Fixture, key: string | { operation: string; index?: number },
   return { ...answer, output: { StackEvents: events.slice(events.length - count) } };
 }
 
+/**
+ * The id of the newest event of a recorded list that is older than `since`: what the CLI reads before it
+ * starts the operation that follows (it follows an operation by event identity, not by time).
+ */
+function eventBefore(answer: FixtureCall, since: Date | number): string | undefined {
+  const output = materialize(loadModel('cloudformation'), 'DescribeStackEventsOutput', answer.output) as {
+    StackEvents?: StackEvent[];
+  };
+  return output.StackEvents?.find((e) => new Date(e.Timestamp ?? 0).getTime() < new Date(since).getTime())
+    ?.EventId;
+}
+
 /** Watches with no real waiting; gives up (interrupted) after 50 polls rather than hanging. */
-async function watch(stackName: string, since: Date, options: Partial<WatchOptions> = {}) {
+async function watch(stackName: string, after: string | undefined, options: Partial<WatchOptions> = {}) {
   const stop = new AbortController();
   let polls = 0;
   const progress: Array<{ logicalId: string; status: string; finished: boolean }[]> = [];
   const result = await new StackMonitor(cfnClient()).watch({
     stackName,
-    since,
+    after,
     pollMs: 1,
     signal: stop.signal,
     sleep: async () => {
@@ -75,7 +93,7 @@ async function watch(stackName: string, since: Date, options: Partial<WatchOptio
           rows.map((r) => ({
             logicalId: r.logicalId,
             status: r.status,
-            finished: r.finishedAt !== undefined,
+            finished: r.finished,
           })),
         ),
     },
@@ -278,7 +296,10 @@ describe('stack-events: StackMonitor', () => {
       output: call(fixture('cloudformation/change-set-create-on-new-stack.json'), 'stack-post-execute')
         .output,
     });
-    const { result, statuses, progress } = await watch(stackName, new Date(REPLAY_EPOCH + 1000));
+    const { result, statuses, progress } = await watch(
+      stackName,
+      eventBefore(call(create, 'events'), REPLAY_EPOCH + 1000),
+    );
     expect(result).toMatchObject({ outcome: 'finished', stackStatus: 'CREATE_COMPLETE' });
     expect(statuses).toEqual([
       `${stackName} CREATE_IN_PROGRESS`,
@@ -296,7 +317,7 @@ describe('stack-events: StackMonitor', () => {
     const stackName = '<stack-name:1>';
     // The update: from its UPDATE_IN_PROGRESS (the 12th event) to UPDATE_COMPLETE (the 17th).
     cfn.serve(oldest(lifecycle, 'all-events', 17), call(lifecycle, 'post-create-2-describe'));
-    const update = await watch(stackName, new Date(REPLAY_EPOCH + 11_000));
+    const update = await watch(stackName, eventBefore(all, REPLAY_EPOCH + 11_000));
     expect(update.result.stackStatus).toBe('UPDATE_COMPLETE');
     expect(update.statuses).toEqual([
       `${stackName} UPDATE_IN_PROGRESS`,
@@ -312,7 +333,7 @@ describe('stack-events: StackMonitor', () => {
       all,
       call(fixture('cloudformation/describe-deleted-stack.json'), 'deleted_stack_not_found_exc'),
     );
-    const deletion = await watch(stackName, new Date(REPLAY_EPOCH + 17_000));
+    const deletion = await watch(stackName, eventBefore(all, REPLAY_EPOCH + 17_000));
     expect(deletion.result).toMatchObject({ outcome: 'finished', stackStatus: 'DELETE_COMPLETE' });
     expect(deletion.statuses.at(-1)).toBe(`${stackName} DELETE_COMPLETE`);
   });
@@ -323,7 +344,10 @@ describe('stack-events: StackMonitor', () => {
       call(failed, { operation: 'DescribeStackEvents' }),
       call(failed, { operation: 'DescribeStacks' }),
     );
-    const { result, statuses } = await watch('MyStack', new Date('2011-09-30T16:35:00Z'));
+    const { result, statuses } = await watch(
+      'MyStack',
+      eventBefore(call(failed, { operation: 'DescribeStackEvents' }), Date.parse('2011-09-30T16:35:00Z')),
+    );
     expect(result.stackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(statuses).toEqual([
       'MyStack UPDATE_IN_PROGRESS',
@@ -353,7 +377,10 @@ describe('stack-events: StackMonitor', () => {
       oldest(retained, 'per-resource-events', 7),
       call(fixture('cloudformation/describe-deleted-stack.json'), 'deleted_stack_events_not_found_by_name'),
     );
-    const { result, statuses, progress } = await watch(stackName, new Date(REPLAY_EPOCH + 5000));
+    const { result, statuses, progress } = await watch(
+      stackName,
+      eventBefore(call(retained, 'per-resource-events'), REPLAY_EPOCH + 5000),
+    );
     expect(result).toMatchObject({ outcome: 'finished', stackStatus: 'DELETE_COMPLETE' });
     expect(statuses).toEqual([`${stackName} DELETE_IN_PROGRESS`, 'MyParameter DELETE_SKIPPED']);
     expect(progress.at(-1)).toEqual([{ logicalId: 'MyParameter', status: 'DELETE_SKIPPED', finished: true }]);
@@ -367,7 +394,10 @@ describe('stack-events: StackMonitor', () => {
       call(fixture('cloudformation/describe-deleted-stack.json'), 'deleted_stack_not_found_exc'),
     );
     // From the last DeleteStack (the 13th of 15 events).
-    const { result, statuses } = await watch(stackName, new Date(REPLAY_EPOCH + 12_000));
+    const { result, statuses } = await watch(
+      stackName,
+      eventBefore(call(blocked, 'stack_events'), REPLAY_EPOCH + 12_000),
+    );
     expect(result).toMatchObject({ outcome: 'finished', stackStatus: 'DELETE_COMPLETE' });
     expect(statuses).toEqual([
       `${stackName} DELETE_IN_PROGRESS`,
@@ -415,7 +445,7 @@ describe('versions: getAliasTraffic, listVersions', () => {
   });
 });
 
-describe('release snapshot: computeSnapshot, targetPercent', () => {
+describe('release snapshot: computeSnapshot', () => {
   async function raw(deploymentFile: string, targetFile?: string) {
     const deployment = fixture(deploymentFile);
     codedeploy.serve(call(deployment, { operation: 'GetDeployment' }));
@@ -451,8 +481,7 @@ describe('release snapshot: computeSnapshot, targetPercent', () => {
       from: '3',
       to: '4',
       newPercent: 10,
-      aliasPercent: 10,
-      aliasAgrees: true,
+      aliasRead: true,
       creator: 'user',
       hooks: [
         { name: 'BeforeAllowTraffic', status: 'Succeeded' },
@@ -475,7 +504,12 @@ describe('release snapshot: computeSnapshot, targetPercent', () => {
       'codedeploy/deployment-succeeded.json',
       'codedeploy/deployment-succeeded.json',
     );
-    const snapshot = computeSnapshot({ deploymentId: 'd-A1B2C3111', deployment, target, alarms: [] }, 0);
+    // The alias after the shift: all traffic on version 4, no routing config (the split is the alias's).
+    const traffic = aliasTraffic('4', undefined);
+    const snapshot = computeSnapshot(
+      { deploymentId: 'd-A1B2C3111', deployment, target, traffic, alarms: [] },
+      0,
+    );
     expect(snapshot).toMatchObject({
       status: 'Succeeded',
       inFlight: false,
@@ -515,14 +549,6 @@ describe('release snapshot: computeSnapshot, targetPercent', () => {
       status: 'Succeeded',
     });
   });
-
-  it('targetPercent reads the documented percentages above 1 as they are, with or without the alias', () => {
-    const at = (targetVersionWeight: number) => ({ lambdaFunctionInfo: { targetVersionWeight } });
-    expect(targetPercent(at(10), undefined)).toBe(10);
-    expect(targetPercent(at(10), 10)).toBe(10);
-    expect(targetPercent(at(100), undefined)).toBe(100);
-    expect(targetPercent(at(0), undefined)).toBe(0);
-  });
 });
 
 describe('release history: listReleases', () => {
@@ -541,13 +567,14 @@ describe('release history: listReleases', () => {
       ['d-A1B2C3111', 'Stopped', 'rolled-back-by-alarm', 'user'],
       ['d-PREV00001', 'Succeeded', 'succeeded', 'user'],
     ]);
-    // Our own deployments: the versions from the description we wrote (GetDeployment carries no AppSpec content).
-    expect(releases.slice(1).map((r) => [r.from, r.to])).toEqual([
-      ['3', '4'],
-      ['2', '3'],
+    // Our own deployments: the versions from the description we wrote (GetDeployment carries no AppSpec
+    // content). CodeDeploy's rollback redeploys what was there before: the deployment it undid, the other way
+    // round (rollbackInfo.rollbackTriggeringDeploymentId), read without another call.
+    expect(releases.map((r) => [r.from, r.to, r.rollbackOf])).toEqual([
+      ['4', '3', 'd-A1B2C3111'],
+      ['3', '4', undefined],
+      ['2', '3', undefined],
     ]);
-    // The rollback's versions: the reader asks its deployment target, which no document describes for a
-    // rollback (nothing is served for it here).
-    expect(codedeploy.unexpected).toEqual(['ListDeploymentTargets']);
+    expect(codedeploy.unexpected).toEqual([]);
   });
 });

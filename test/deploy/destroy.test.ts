@@ -1,7 +1,6 @@
 import {
   CloudFormationClient,
   DeleteStackCommand,
-  DescribeStackEventsCommand,
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
   GetTemplateCommand,
@@ -13,7 +12,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.js';
 import { destroyStack } from '../../src/deploy/destroy.js';
-import { deployedStack, event, RecordingUi, STACK } from './fixtures.js';
+import { destroyApp } from '../../src/environment/destroy.js';
+import type { Session } from '../../src/environment/session.js';
+import { deployedStack, event, eventHistory, RecordingUi, STACK } from './fixtures.js';
 
 const cfn = mockClient(CloudFormationClient);
 const s3 = mockClient(S3Client);
@@ -52,14 +53,14 @@ beforeEach(() => {
       },
     ],
   });
-  cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [event(STACK, 'DELETE_COMPLETE')] });
+  eventHistory(cfn, [[event(STACK, 'DELETE_COMPLETE')]]);
 });
 
 describe('destroy', () => {
   it('of Production is refused without the typed name, even with --yes', async () => {
     const error = await destroyStack(STACK, clients(), new RecordingUi(false, true), {
       production: true,
-      force: true,
+      disableTerminationProtection: true,
       pollMs: 1,
     }).catch((e) => e);
     expect(error.code).toBe('ConfirmationRequired');
@@ -72,7 +73,7 @@ describe('destroy', () => {
     ui.textAnswer = 'ServerlessInfra-Prod';
     const error = await destroyStack(STACK, clients(), ui, {
       production: true,
-      force: true,
+      disableTerminationProtection: true,
       pollMs: 1,
     }).catch((e) => e);
     expect(error.code).toBe('Cancelled');
@@ -92,7 +93,11 @@ describe('destroy', () => {
   it('with the typed name and --force: turns protection off, deletes, lists what was retained and why', async () => {
     const ui = new RecordingUi(true, false);
     ui.textAnswer = STACK;
-    const result = await destroyStack(STACK, clients(), ui, { production: true, force: true, pollMs: 1 });
+    const result = await destroyStack(STACK, clients(), ui, {
+      production: true,
+      disableTerminationProtection: true,
+      pollMs: 1,
+    });
     expect(cfn.commandCalls(UpdateTerminationProtectionCommand)).toHaveLength(1);
     expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(1);
     expect(result.outcome).toBe('destroyed');
@@ -144,7 +149,11 @@ describe('destroy', () => {
   it('of Production never touches the buckets', async () => {
     const ui = new RecordingUi(true, false);
     ui.textAnswer = STACK;
-    const result = await destroyStack(STACK, clients(), ui, { production: true, force: true, pollMs: 1 });
+    const result = await destroyStack(STACK, clients(), ui, {
+      production: true,
+      disableTerminationProtection: true,
+      pollMs: 1,
+    });
     expect(result.emptied).toEqual([]);
     expect(s3.calls()).toHaveLength(0);
   });
@@ -152,7 +161,9 @@ describe('destroy', () => {
   it('refuses while a traffic shift is in flight, before asking anything', async () => {
     codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-123'] });
     const ui = new RecordingUi(true, false);
-    const error = await destroyStack(STACK, clients(), ui, { production: false, pollMs: 1 }).catch((e) => e);
+    // destroy as the app runs it: the environment layer adds the shift check to the engine's destroy.
+    const session = { env: { name: 'Staging', stackName: STACK }, clients: clients() } as Session;
+    const error = await destroyApp(session, ui, {}).catch((e) => e);
     expect(error.code).toBe('ShiftInFlight');
     expect(error.message).toMatch(/d-123.*destroying now/);
     expect(ui.questions).toEqual([]);

@@ -6,7 +6,6 @@ import {
   DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeChangeSetCommand,
-  DescribeStackEventsCommand,
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
@@ -20,10 +19,23 @@ import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { translateAwsError } from '../../src/aws/aws-errors.js';
 import { AwsClients } from '../../src/aws/clients.js';
-import { deployStack } from '../../src/deploy/engine.js';
+import type { ResolvedEnvironment } from '../../src/config/schema.js';
+import { type DeployOptions, deployStack } from '../../src/deploy/engine.js';
+import type { StackSource } from '../../src/deploy/stack-source.js';
+import { appStackHooks } from '../../src/environment/app-stack.js';
 import { UserError } from '../../src/errors.js';
-import { deployedStack, event, noSleep, RecordingUi, STACK, STACK_ID, source } from './fixtures.js';
+import {
+  deployedStack,
+  event,
+  eventHistory,
+  noSleep,
+  RecordingUi,
+  STACK,
+  STACK_ID,
+  source,
+} from './fixtures.js';
 
 const cfn = mockClient(CloudFormationClient);
 const lambda = mockClient(LambdaClient);
@@ -33,8 +45,26 @@ const sns = mockClient(SNSClient);
 const s3 = mockClient(S3Client);
 const all = [cfn, lambda, sts, codeDeploy, sns, s3];
 
-const target = { environment: 'Staging', region: 'eu-west-1', projectRegion: 'eu-west-1' };
+const ENV: ResolvedEnvironment = {
+  name: 'Staging',
+  email: 'ops@example.com',
+  region: 'eu-west-1',
+  stackName: STACK,
+  resourceId: 'abcd1234',
+  releaseStrategy: 'LambdaCanary10Percent5Minutes',
+};
 const fast = { pollMs: 1, sleep: noSleep };
+
+/** The engine with the app stack's hooks (LiveAliasVersion, the shift and concurrency checks, outputs). */
+function deploy(
+  src: StackSource,
+  ui: RecordingUi,
+  options: DeployOptions,
+  env: Partial<ResolvedEnvironment> = {},
+) {
+  const c = clients();
+  return deployStack(src, c, ui, options, appStackHooks({ ...ENV, ...env }, c));
+}
 
 function totalCalls(): number {
   return all.reduce((n, m) => n + m.calls().length, 0);
@@ -86,7 +116,7 @@ describe('no-op fast path', () => {
     const deployed = { Resources: src.template.Resources, Parameters: src.template.Parameters };
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(deployed) });
     const ui = new RecordingUi();
-    const result = await deployStack(src, target, clients(), ui, fast);
+    const result = await deploy(src, ui, fast);
     expect(result.outcome).toBe('no-changes');
     expect(totalCalls()).toBeLessThanOrEqual(3);
     expect(s3.calls()).toHaveLength(0);
@@ -101,7 +131,7 @@ describe('no-op fast path', () => {
     cfn
       .on(DescribeChangeSetCommand)
       .resolves({ Status: 'FAILED', StatusReason: "The submitted information didn't contain changes." });
-    const result = await deployStack(source(), target, clients(), new RecordingUi(), fast);
+    const result = await deploy(source(), new RecordingUi(), fast);
     expect(result.outcome).toBe('no-changes');
     const input = cfn.commandCalls(CreateChangeSetCommand)[0]?.args[0].input;
     expect(input?.Parameters).toContainEqual({ ParameterKey: 'LiveAliasVersion', ParameterValue: '2' });
@@ -112,7 +142,7 @@ describe('no-op fast path', () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [deployedStack('CREATE_COMPLETE', '')] });
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(source().template) });
     lambda.on(GetAliasCommand).resolves({ FunctionVersion: '3' }); // NewVersion in the outputs
-    const result = await deployStack(source(), target, clients(), new RecordingUi(), fast);
+    const result = await deploy(source(), new RecordingUi(), fast);
     expect(result.outcome).toBe('no-changes');
     expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
   });
@@ -124,24 +154,18 @@ describe('no-op fast path', () => {
     cfn
       .on(DescribeChangeSetCommand)
       .resolves({ Status: 'FAILED', StatusReason: 'No updates are to be performed.' });
-    await deployStack(source({ tags: { Project: 'Other' } }), target, clients(), new RecordingUi(), fast);
+    await deploy(source({ tags: { Project: 'Other' } }), new RecordingUi(), fast);
     expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(1);
     cfn.resetHistory();
     // Termination protection alone is not a change set matter: one UpdateTerminationProtection call.
-    const result = await deployStack(
-      source({ terminationProtection: true }),
-      target,
-      clients(),
-      new RecordingUi(),
-      fast,
-    );
+    const result = await deploy(source({ terminationProtection: true }), new RecordingUi(), fast);
     expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
     expect(
       cfn.commandCalls(UpdateTerminationProtectionCommand)[0]?.args[0].input.EnableTerminationProtection,
     ).toBe(true);
     expect(result.outcome).toBe('deployed');
     cfn.resetHistory();
-    await deployStack(source(), target, clients(), new RecordingUi(), { ...fast, force: true });
+    await deploy(source(), new RecordingUi(), { ...fast, force: true });
     expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(1);
   });
 });
@@ -156,25 +180,24 @@ describe('first deploy', () => {
       { action: 'Add', id: 'Table', type: 'AWS::DynamoDB::Table' },
       { action: 'Add', id: 'Fn', type: 'AWS::Lambda::Function' },
     ]);
-    cfn.on(DescribeStackEventsCommand).resolves({
-      StackEvents: [
+    eventHistory(cfn, [
+      [
         event(STACK, 'CREATE_COMPLETE'),
         event('Fn', 'CREATE_COMPLETE'),
         event('Fn', 'CREATE_IN_PROGRESS'),
         event(STACK, 'CREATE_IN_PROGRESS', 'User Initiated'),
       ],
-    });
+    ]);
     const ui = new RecordingUi();
-    const result = await deployStack(source(), target, clients(), ui, fast);
+    const result = await deploy(source(), ui, fast);
     expect(result.outcome).toBe('deployed');
     expect(result.changeSetType).toBe('CREATE');
     expect(result.stackStatus).toBe('CREATE_COMPLETE');
     expect(lambda.commandCalls(GetAliasCommand)).toHaveLength(0);
     const input = cfn.commandCalls(CreateChangeSetCommand)[0]?.args[0].input;
     expect(input?.Parameters).toContainEqual({ ParameterKey: 'LiveAliasVersion', ParameterValue: '' });
-    expect(result.versions).toEqual({ published: '3', live: '3' });
-    expect(result.subscription).toBe('pending-confirmation');
-    expect(ui.text).toMatch(/waits for confirmation/);
+    expect(result.parameters).toMatchObject({ LiveAliasVersion: '' });
+    expect(result.outputs.NewVersion).toBe('3');
     expect(ui.text).toMatch(/CREATE_COMPLETE {2}Fn/);
   });
 
@@ -184,8 +207,8 @@ describe('first deploy', () => {
       .resolvesOnce({ Stacks: [{ ...deployedStack('REVIEW_IN_PROGRESS'), Outputs: [] }] })
       .resolves({ Stacks: [deployedStack('CREATE_COMPLETE')] });
     changeSet([{ action: 'Add', id: 'Fn', type: 'AWS::Lambda::Function' }]);
-    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [event(STACK, 'CREATE_COMPLETE')] });
-    const result = await deployStack(source(), target, clients(), new RecordingUi(), fast);
+    eventHistory(cfn, [[event(STACK, 'CREATE_COMPLETE')]]);
+    const result = await deploy(source(), new RecordingUi(), fast);
     expect(cfn.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.ChangeSetType).toBe('CREATE');
     expect(result.outcome).toBe('deployed');
   });
@@ -203,7 +226,7 @@ describe('destructive change sets', () => {
 
   it('are refused without --yes when nobody can be asked; nothing is executed', async () => {
     const ui = new RecordingUi(false, false);
-    const error = await deployStack(source(), target, clients(), ui, fast).catch((e) => e);
+    const error = await deploy(source(), ui, fast).catch((e) => e);
     expect(error).toBeInstanceOf(UserError);
     expect(error.code).toBe('ConfirmationRequired');
     expect(error.exitCode).not.toBe(0);
@@ -215,15 +238,15 @@ describe('destructive change sets', () => {
   it('are asked about in a terminal, and a "no" cancels', async () => {
     const ui = new RecordingUi(true, false);
     ui.confirmAnswer = false;
-    const error = await deployStack(source(), target, clients(), ui, fast).catch((e) => e);
+    const error = await deploy(source(), ui, fast).catch((e) => e);
     expect(error.code).toBe('Cancelled');
     expect(ui.questions).toHaveLength(1);
     expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
   });
 
   it('go ahead with --yes', async () => {
-    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [event(STACK, 'UPDATE_COMPLETE')] });
-    const result = await deployStack(source(), target, clients(), new RecordingUi(false, true), fast);
+    eventHistory(cfn, [[event(STACK, 'UPDATE_COMPLETE')]]);
+    const result = await deploy(source(), new RecordingUi(false, true), fast);
     expect(result.outcome).toBe('deployed');
     expect(result.changes.find((c) => c.logicalId === 'Table')).toMatchObject({
       action: 'replace',
@@ -241,8 +264,8 @@ describe('failures', () => {
       .resolves({ Stacks: [{ ...deployedStack('UPDATE_ROLLBACK_COMPLETE') }] });
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: '{}' });
     changeSet([{ action: 'Modify', id: 'Fn', type: 'AWS::Lambda::Function' }]);
-    cfn.on(DescribeStackEventsCommand).resolves({
-      StackEvents: [
+    eventHistory(cfn, [
+      [
         event(STACK, 'UPDATE_ROLLBACK_COMPLETE'),
         event(STACK, 'UPDATE_ROLLBACK_IN_PROGRESS', 'The following resource(s) failed to update: [Fn].'),
         event('Api', 'UPDATE_FAILED', 'Resource update cancelled', 'AWS::ApiGateway::RestApi'),
@@ -253,8 +276,8 @@ describe('failures', () => {
         ),
         event('Fn', 'UPDATE_IN_PROGRESS'),
       ],
-    });
-    const error = await deployStack(source(), target, clients(), new RecordingUi(), fast).catch((e) => e);
+    ]);
+    const error = await deploy(source(), new RecordingUi(), fast).catch((e) => e);
     expect(error).toBeInstanceOf(UserError);
     expect(error.code).toBe('DeployFailed');
     expect(error.message).toMatch(/UPDATE_ROLLBACK_COMPLETE/);
@@ -272,7 +295,7 @@ describe('failures', () => {
     cfn
       .on(DescribeChangeSetCommand)
       .resolves({ Status: 'FAILED', StatusReason: 'Template format error: bad' });
-    const error = await deployStack(source(), target, clients(), new RecordingUi(), fast).catch((e) => e);
+    const error = await deploy(source(), new RecordingUi(), fast).catch((e) => e);
     expect(error.message).toMatch(/Template format error/);
   });
 
@@ -283,11 +306,11 @@ describe('failures', () => {
         $metadata: {},
       }),
     );
-    const error = await deployStack(source(), target, clients(), new RecordingUi(), fast).catch((e) => e);
+    const error = translateAwsError(await deploy(source(), new RecordingUi(), fast).catch((e) => e));
     expect(error).toBeInstanceOf(UserError);
-    expect(error.code).toBe('Credentials');
-    expect(error.message).toMatch(/expired/);
-    expect(error.suggestion).toMatch(/sso login|--profile/);
+    expect(error?.code).toBe('Credentials');
+    expect(error?.message).toMatch(/expired/);
+    expect(error?.suggestion).toMatch(/sso login|--profile/);
   });
 });
 
@@ -300,12 +323,9 @@ describe('stack states', () => {
       .rejectsOnce(missing())
       .resolves({ Stacks: [deployedStack('CREATE_COMPLETE')] });
     changeSet([{ action: 'Add', id: 'Fn', type: 'AWS::Lambda::Function' }]);
-    cfn
-      .on(DescribeStackEventsCommand)
-      .resolvesOnce({ StackEvents: [event(STACK, 'DELETE_COMPLETE')] })
-      .resolves({ StackEvents: [event(STACK, 'CREATE_COMPLETE')] });
+    eventHistory(cfn, [[event(STACK, 'DELETE_COMPLETE')], [event(STACK, 'CREATE_COMPLETE')]]);
     const ui = new RecordingUi(false, true);
-    const result = await deployStack(source(), target, clients(), ui, fast);
+    const result = await deploy(source(), ui, fast);
     expect(ui.text).toMatch(/ROLLBACK_COMPLETE/);
     expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(1);
     expect(cfn.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.ChangeSetType).toBe('CREATE');
@@ -314,7 +334,7 @@ describe('stack states', () => {
 
   it('ROLLBACK_COMPLETE without --yes in CI: refuses, deletes nothing', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [deployedStack('ROLLBACK_COMPLETE')] });
-    const error = await deployStack(source(), target, clients(), new RecordingUi(), fast).catch((e) => e);
+    const error = await deploy(source(), new RecordingUi(), fast).catch((e) => e);
     expect(error.code).toBe('ConfirmationRequired');
     expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(0);
   });
@@ -342,13 +362,10 @@ describe('stack states', () => {
         },
       ],
     });
-    cfn
-      .on(DescribeStackEventsCommand)
-      .resolvesOnce({ StackEvents: [event(STACK, 'UPDATE_ROLLBACK_COMPLETE')] })
-      .resolves({ StackEvents: [event(STACK, 'UPDATE_COMPLETE')] });
+    eventHistory(cfn, [[event(STACK, 'UPDATE_ROLLBACK_COMPLETE')], [event(STACK, 'UPDATE_COMPLETE')]]);
     changeSet([{ action: 'Modify', id: 'Fn', type: 'AWS::Lambda::Function' }]);
     const ui = new RecordingUi(true, false);
-    const result = await deployStack(source(), target, clients(), ui, fast);
+    const result = await deploy(source(), ui, fast);
     expect(ui.questions[0]).toMatch(/skipping Fn/);
     expect(cfn.commandCalls(ContinueUpdateRollbackCommand)[0]?.args[0].input.ResourcesToSkip).toEqual(['Fn']);
     expect(cfn.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.ChangeSetType).toBe('UPDATE');
@@ -357,7 +374,7 @@ describe('stack states', () => {
 
   it('busy stack with --no-wait: refuses', async () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [deployedStack('UPDATE_IN_PROGRESS')] });
-    const error = await deployStack(source(), target, clients(), new RecordingUi(), {
+    const error = await deploy(source(), new RecordingUi(), {
       ...fast,
       noWait: true,
     }).catch((e) => e);
@@ -370,14 +387,13 @@ describe('stack states', () => {
       .on(DescribeStacksCommand)
       .resolvesOnce({ Stacks: [deployedStack('UPDATE_IN_PROGRESS')] })
       .resolves({ Stacks: [deployedStack('UPDATE_COMPLETE')] });
-    cfn
-      .on(DescribeStackEventsCommand)
-      .resolvesOnce({ StackEvents: [] })
-      .resolvesOnce({ StackEvents: [event(STACK, 'UPDATE_COMPLETE')] })
-      .resolves({ StackEvents: [event(STACK, 'UPDATE_COMPLETE')] });
+    // Someone else's update is running: its end shows after the first read; then ours.
+    eventHistory(cfn, [[event(STACK, 'UPDATE_COMPLETE')], [event(STACK, 'UPDATE_COMPLETE')]], {
+      running: true,
+    });
     changeSet([{ action: 'Modify', id: 'Fn', type: 'AWS::Lambda::Function' }]);
     const ui = new RecordingUi();
-    const result = await deployStack(source(), target, clients(), ui, fast);
+    const result = await deploy(source(), ui, fast);
     expect(ui.steps[0]).toMatch(/Waiting for/);
     expect(result.outcome).toBe('deployed');
   });
@@ -386,7 +402,7 @@ describe('stack states', () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [deployedStack()] });
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: '{}' });
     codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-123'] });
-    const error = await deployStack(source(), target, clients(), new RecordingUi(), fast).catch((e) => e);
+    const error = await deploy(source(), new RecordingUi(), fast).catch((e) => e);
     expect(error.code).toBe('ShiftInFlight');
     expect(error.message).toMatch(/d-123/);
     expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
@@ -397,13 +413,7 @@ describe('stack states', () => {
     lambda
       .on(GetAccountSettingsCommand)
       .resolves({ AccountLimit: { ConcurrentExecutions: 10, UnreservedConcurrentExecutions: 10 } });
-    const error = await deployStack(
-      source(),
-      { ...target, reservedConcurrency: 5 },
-      clients(),
-      new RecordingUi(),
-      fast,
-    ).catch((e) => e);
+    const error = await deploy(source(), new RecordingUi(), fast, { reservedConcurrency: 5 }).catch((e) => e);
     expect(error.code).toBe('ConcurrencyQuota');
     expect(error.message).toMatch(/10 unreserved of 10/);
   });
@@ -420,35 +430,32 @@ describe('Ctrl-C during execution', () => {
   });
 
   it('detach: leaves the update running and says how to follow it', async () => {
-    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [event('Fn', 'UPDATE_IN_PROGRESS')] });
+    eventHistory(cfn, [[event('Fn', 'UPDATE_IN_PROGRESS')]]);
     const ui = new RecordingUi(true, false);
     ui.interruptOn = /^Updating/;
     ui.choices = ['detach'];
-    const result = await deployStack(source(), target, clients(), ui, fast);
+    const result = await deploy(source(), ui, fast);
     expect(result.outcome).toBe('detached');
     expect(cfn.commandCalls(CancelUpdateStackCommand)).toHaveLength(0);
     expect(ui.text).toMatch(/serverless-infra status/);
   });
 
   it('cancel: calls CancelUpdateStack and watches the rollback to its end', async () => {
-    cfn
-      .on(DescribeStackEventsCommand)
-      .resolvesOnce({ StackEvents: [event('Fn', 'UPDATE_IN_PROGRESS')] })
-      .resolves({ StackEvents: [event(STACK, 'UPDATE_ROLLBACK_COMPLETE')] });
+    eventHistory(cfn, [[event('Fn', 'UPDATE_IN_PROGRESS')], [event(STACK, 'UPDATE_ROLLBACK_COMPLETE')]]);
     const ui = new RecordingUi(true, false);
     ui.interruptOn = /^Updating/;
     ui.choices = ['cancel'];
-    const error = await deployStack(source(), target, clients(), ui, fast).catch((e) => e);
+    const error = await deploy(source(), ui, fast).catch((e) => e);
     expect(cfn.commandCalls(CancelUpdateStackCommand)).toHaveLength(1);
     expect(ui.steps.some((s) => /Cancelling/.test(s))).toBe(true);
     expect(error.message).toMatch(/UPDATE_ROLLBACK_COMPLETE/);
   });
 
   it('without a terminal, Ctrl-C detaches', async () => {
-    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [event('Fn', 'UPDATE_IN_PROGRESS')] });
+    eventHistory(cfn, [[event('Fn', 'UPDATE_IN_PROGRESS')]]);
     const ui = new RecordingUi(false, true);
     ui.interruptOn = /^Updating/;
-    const result = await deployStack(source(), target, clients(), ui, fast);
+    const result = await deploy(source(), ui, fast);
     expect(result.outcome).toBe('detached');
     expect(ui.questions).toHaveLength(0);
   });

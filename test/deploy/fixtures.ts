@@ -1,6 +1,17 @@
-import type { Stack, StackEvent, StackStatus } from '@aws-sdk/client-cloudformation';
-import type { DeployUi, StepReport } from '../../src/deploy/interaction.js';
+import {
+  CancelUpdateStackCommand,
+  type CloudFormationClient,
+  ContinueUpdateRollbackCommand,
+  DeleteStackCommand,
+  DescribeStackEventsCommand,
+  ExecuteChangeSetCommand,
+  type Stack,
+  type StackEvent,
+  type StackStatus,
+} from '@aws-sdk/client-cloudformation';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { StackSource } from '../../src/deploy/stack-source.js';
+import type { Interaction, StepReport } from '../../src/ui/interaction.js';
 
 export const STACK = 'ServerlessInfra-Staging';
 export const STACK_ID = `arn:aws:cloudformation:eu-west-1:123456789012:stack/${STACK}/abc`;
@@ -24,6 +35,8 @@ export function source(overrides: Partial<StackSource> = {}): StackSource {
 }
 
 export const OUTPUTS = {
+  ApiUrl: 'https://api.example.com/prod/',
+  AliasArn: 'arn:aws:lambda:eu-west-1:123456789012:function:fn-name:live',
   FunctionName: 'fn-name',
   NewVersion: '3',
   TopicArn: 'arn:aws:sns:eu-west-1:123456789012:topic',
@@ -64,12 +77,45 @@ export function event(
     ResourceType: type,
     ResourceStatus: status as StackEvent['ResourceStatus'],
     ResourceStatusReason: reason,
-    Timestamp: new Date(Date.now() + 60_000 + eventCounter),
+    Timestamp: new Date(Date.UTC(2026, 0, 1) + eventCounter),
   };
 }
 
-/** A DeployUi that records what it was told and answers from a script. */
-export class RecordingUi implements DeployUi {
+type CfnStub = AwsClientStub<CloudFormationClient>;
+
+/**
+ * The stack's event history, newest first, as DescribeStackEvents answers it: each operation's events are
+ * added when the operation starts (ExecuteChangeSet, DeleteStack, ContinueUpdateRollback, CancelUpdateStack),
+ * so the engine, which follows an operation by the events after the newest one it saw before starting it,
+ * sees exactly that operation's. `running`: the first operation is already under way (someone else's): its
+ * events appear after the first read. Each operation's events are given newest first.
+ */
+export function eventHistory(
+  cfn: CfnStub,
+  operations: StackEvent[][],
+  options: { running?: boolean } = {},
+): void {
+  const pending = [...operations];
+  let history: StackEvent[] = [];
+  let reads = 0;
+  const start = () => {
+    const next = pending.shift();
+    if (next) history = [...next, ...history];
+    return {};
+  };
+  cfn.on(DescribeStackEventsCommand).callsFake(() => {
+    reads++;
+    if (options.running && reads === 2) start();
+    return { StackEvents: history };
+  });
+  cfn.on(ExecuteChangeSetCommand).callsFake(start);
+  cfn.on(DeleteStackCommand).callsFake(start);
+  cfn.on(ContinueUpdateRollbackCommand).callsFake(start);
+  cfn.on(CancelUpdateStackCommand).callsFake(start);
+}
+
+/** An Interaction that records what it was told (results and progress alike) and answers from a script. */
+export class RecordingUi implements Interaction {
   readonly lines: string[] = [];
   readonly questions: string[] = [];
   readonly steps: string[] = [];
@@ -90,6 +136,9 @@ export class RecordingUi implements DeployUi {
   }
   warn(line: string): void {
     this.lines.push(`WARN ${line}`);
+  }
+  result(line: string): void {
+    this.lines.push(line);
   }
   async step<T>(title: string, run: (report: StepReport) => Promise<T>): Promise<T> {
     this.steps.push(title);

@@ -1,19 +1,29 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createProgress, progressMode } from '../../src/ui/progress.js';
+import { createProgress } from '../../src/ui/progress.js';
+import { rendererMode } from '../../src/ui/terminal.js';
 
 afterEach(() => vi.unstubAllEnvs());
 
 describe('renderer policy', () => {
-  it('is silent under --json and plain in CI, with NO_COLOR or --verbose', () => {
+  it('is silent under --json, plain in CI, with --verbose or without a terminal; NO_COLOR keeps the layout', () => {
     vi.stubEnv('CI', '');
     vi.stubEnv('NO_COLOR', '');
-    expect(progressMode({ json: true, verbose: true })).toBe('silent');
-    expect(progressMode({ verbose: true })).toBe('plain');
+    expect(rendererMode({ json: true, verbose: true })).toBe('silent');
+    expect(rendererMode({ verbose: true })).toBe('plain');
     vi.stubEnv('CI', 'true');
-    expect(progressMode({})).toBe('plain');
+    expect(rendererMode({})).toBe('plain');
     vi.stubEnv('CI', '');
-    vi.stubEnv('NO_COLOR', '1');
-    expect(progressMode({})).toBe('plain');
+    const tty = process.stderr.isTTY;
+    try {
+      process.stderr.isTTY = true;
+      expect(rendererMode({})).toBe('live');
+      vi.stubEnv('NO_COLOR', '1');
+      expect(rendererMode({})).toBe('live');
+      process.stderr.isTTY = false;
+      expect(rendererMode({})).toBe('plain');
+    } finally {
+      process.stderr.isTTY = tty;
+    }
   });
 
   it('plain mode writes one timestamped line per event and the step outcome', async () => {

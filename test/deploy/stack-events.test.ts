@@ -46,7 +46,7 @@ describe('StackMonitor', () => {
     const monitor = new StackMonitor(new CloudFormationClient({ region: 'eu-west-1' }));
     const result = await monitor.watch({
       stackName: STACK,
-      since: new Date(),
+      after: undefined,
       pollMs: 100,
       sleep: async (ms) => {
         waits.push(ms);
@@ -73,7 +73,7 @@ describe('StackMonitor', () => {
     let progress = '';
     const result = await new StackMonitor(new CloudFormationClient({ region: 'eu-west-1' })).watch({
       stackName: STACK,
-      since: new Date(),
+      after: undefined,
       pollMs: 100,
       expected: 1,
       sleep: async (ms) => {

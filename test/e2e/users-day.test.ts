@@ -149,7 +149,7 @@ describe("a user's day, end to end", () => {
     const status = result(await cli('status', '--json'));
     expect(status).toMatchObject({ exists: true, stackStatus: 'UPDATE_COMPLETE' });
     expect(status.outputs.NewVersion).toBe('2');
-    expect(status.alias).toMatchObject({ name: 'live', version: '2' });
+    expect(status.alias).toEqual({ name: 'live', version: '2', traffic: { '2': 100 } });
     expect(status.releases).toHaveLength(1);
     expect(status.releases[0]).toMatchObject({
       from: '1',
@@ -161,10 +161,12 @@ describe("a user's day, end to end", () => {
     expect(status.releases[0].createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(status.deployment).toMatchObject({ inFlight: false, currentVersion: '1', targetVersion: '2' });
 
+    // The report is the command's result: on stdout, so that `status | grep` works.
     const human = await cli('status', '--no-follow');
     expect(human.code, human.stderr).toBe(0);
-    expect(human.stderr).toMatch(/Releases/);
-    expect(human.stderr).toContain(`${status.releases[0].deploymentId}  1 -> 2  canary  succeeded`);
+    expect(human.stdout).toMatch(/Releases/);
+    expect(human.stdout).toContain(`${status.releases[0].deploymentId}  1 -> 2  canary  succeeded`);
+    expect(human.stdout).toMatch(/Alias live: v2 100%/);
   });
 
   it('rollback: the previous version is served again', async () => {
@@ -194,6 +196,10 @@ describe("a user's day, end to end", () => {
     const shiftId = started.deploymentId;
     await atFirstStep;
     expect(await live()).toEqual({ version: '1', weights: { '2': 0.1 } });
+    // status and shift give the split in one unit: percent of the traffic.
+    const during = result(await cli('status', '--json'));
+    expect(during.alias.traffic).toEqual({ '1': 90, '2': 10 });
+    expect(during.deployment).toMatchObject({ id: shiftId, inFlight: true });
 
     await writeFile(path.join(dir, 'handler.mjs'), handlerSource('hello, v3'));
     const refused = await cli('deploy', '--yes');

@@ -1,14 +1,29 @@
-import { describe, expect, it } from 'vitest';
+import { GetDeploymentCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError, ExitCode, UserError } from '../../src/errors.js';
 import { listReleases } from '../../src/release/history.js';
 import { rollback } from '../../src/release/rollback.js';
 import { planShift, shift } from '../../src/release/shift.js';
 import type { ReleaseTarget } from '../../src/release/target.js';
-import { listVersions } from '../../src/release/versions.js';
-import { silentView } from '../../src/release/view.js';
-import { SimulatedAws } from './support/simulated-aws.js';
+import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
+import { type ReleaseFixture, releaseFixture } from './support/release-fake.js';
 
+/** shift, rollback and the release history against the fake's CodeDeploy and Lambda, on its manual clock. */
 const request = { config: 'LambdaCanary10Percent5Minutes' as const, attach: false, force: false };
+const silentView = { update() {}, stop() {} };
+
+let fake: FakeAws;
+let release: ReleaseFixture;
+
+beforeAll(async () => {
+  fake = await startFakeAws();
+});
+afterAll(async () => {
+  await fake?.stop();
+});
+beforeEach(async () => {
+  release = await releaseFixture(fake, 'release-services');
+});
 
 async function refusal(promise: Promise<unknown>): Promise<UserError> {
   const error = await promise.then(
@@ -19,184 +34,201 @@ async function refusal(promise: Promise<unknown>): Promise<UserError> {
   return error;
 }
 
-function hooks(aws: SimulatedAws, watch = true) {
+function hooks(watch = true) {
   const started: string[] = [];
   return {
     started,
     hooks: {
       watch,
       view: silentView,
-      clock: aws.clock,
+      clock: release.clock,
       onStarted: (e: { deploymentId: string }) => started.push(e.deploymentId),
     },
   };
 }
 
-describe('versions', () => {
-  it('lists every published version across pages, without $LATEST, in numeric order', async () => {
-    const aws = new SimulatedAws();
-    aws.versions = ['1', '2', '3', '9', '10', '11'];
-    expect(await listVersions(aws.lambda, 'items-fn')).toEqual(['1', '2', '3', '9', '10', '11']);
-  });
-});
+/** A shift started and left running (no watch), fake time moved `ms` on. */
+async function running(config = request.config, ms = 60_000): Promise<string> {
+  const result = await shift(release.context, { ...request, config }, hooks(false).hooks);
+  await fake.clock.advance(ms);
+  return result.deploymentId;
+}
 
 describe('planShift refusals', () => {
   it('refuses the version already served', async () => {
-    const aws = new SimulatedAws();
-    aws.aliasVersion = '3';
-    expect((await refusal(planShift(aws.context, request))).code).toBe('AlreadyServed');
+    expect((await refusal(planShift(release.context, { ...request, to: '1' }))).code).toBe('AlreadyServed');
   });
 
   it('refuses an unknown version', async () => {
-    const aws = new SimulatedAws();
-    expect((await refusal(planShift(aws.context, { ...request, to: '42' }))).code).toBe('UnknownVersion');
+    expect((await refusal(planShift(release.context, { ...request, to: '42' }))).code).toBe('UnknownVersion');
   });
 
   it('refuses while an alarm of the group is firing, unless forced', async () => {
-    const aws = new SimulatedAws();
-    aws.fireAlarm('alias-errors');
-    const error = await refusal(planShift(aws.context, request));
-    expect(error.code).toBe('AlarmFiring');
-    expect(error.message).toContain('alias-errors');
-    const plan = await planShift(aws.context, { ...request, force: true });
-    expect(plan).toMatchObject({
-      kind: 'start',
-      target: { from: '2', to: '3' },
-      firingAlarms: ['alias-errors'],
-    });
+    await release.setAlarm('ALARM');
+    try {
+      const error = await refusal(planShift(release.context, request));
+      expect(error.code).toBe('AlarmFiring');
+      expect(error.message).toContain(release.alarmName);
+      expect(await planShift(release.context, { ...request, force: true })).toMatchObject({
+        kind: 'start',
+        target: { from: '1', to: '2' },
+        firingAlarms: [release.alarmName],
+      });
+    } finally {
+      await release.setAlarm('OK');
+    }
   });
 
   it('refuses while a deployment runs, and attaches to it when asked', async () => {
-    const aws = new SimulatedAws();
-    const running = aws.start({ from: '2', to: '3', config: 'LambdaCanary10Percent5Minutes' });
-    const error = await refusal(planShift(aws.context, request));
+    const id = await running();
+    const error = await refusal(planShift(release.context, request));
     expect(error.code).toBe('DeploymentInFlight');
-    expect(error.message).toContain(running);
-    expect(await planShift(aws.context, { ...request, attach: true })).toEqual({
+    expect(error.message).toContain(id);
+    expect(await planShift(release.context, { ...request, attach: true })).toEqual({
       kind: 'attach',
-      deploymentId: running,
+      deploymentId: id,
     });
   });
 });
 
 describe('shift', () => {
   it('creates the deployment with the AppSpec and config, and watches it to success', async () => {
-    const aws = new SimulatedAws();
-    const { started, hooks: h } = hooks(aws);
-    const result = await shift(aws.context, request, h);
+    const { started, hooks: h } = hooks();
+    const result = await shift(release.context, request, h);
     expect(started).toEqual([result.deploymentId]);
-    const spec = JSON.parse(aws.deployments[0]!.content!);
-    expect(spec.Resources[0]['items-fn']).toEqual({
-      Type: 'AWS::Lambda::Function',
-      Properties: { Name: 'items-fn', Alias: 'live', CurrentVersion: '2', TargetVersion: '3' },
-    });
-    expect(aws.deployments[0]!.config).toBe('LambdaCanary10Percent5Minutes');
+    const { deploymentInfo } = await release.context.clients.codedeploy.send(
+      new GetDeploymentCommand({ deploymentId: result.deploymentId }),
+    );
+    expect(deploymentInfo?.deploymentConfigName).toBe('CodeDeployDefault.LambdaCanary10Percent5Minutes');
     expect(result).toMatchObject({
       outcome: 'succeeded',
       exitCode: 0,
-      from: '2',
-      to: '3',
+      from: '1',
+      to: '2',
       strategy: 'canary',
       attached: false,
-      traffic: { '3': 100 },
+      traffic: { '2': 100 },
     });
     expect(result.consoleUrl).toContain(result.deploymentId);
+    expect(await release.alias()).toEqual({ version: '2', weights: {} });
   });
 
   it('without --watch returns right after starting, in progress, exit 0', async () => {
-    const aws = new SimulatedAws();
-    const { hooks: h } = hooks(aws, false);
-    const result = await shift(aws.context, { ...request, config: 'LambdaAllAtOnce' }, h);
+    const result = await shift(
+      release.context,
+      { ...request, config: 'LambdaAllAtOnce' },
+      hooks(false).hooks,
+    );
     expect(result).toMatchObject({
       outcome: 'in-progress',
       exitCode: 0,
       status: 'Created',
-      from: '2',
-      to: '3',
+      from: '1',
+      to: '2',
     });
   });
 
   it('reports an alarm rollback with its exit code and the rollback deployment', async () => {
-    const aws = new SimulatedAws();
-    aws.fireAlarm('api-5xx', aws.clock.now() + 90_000);
-    const { hooks: h } = hooks(aws);
-    const result = await shift(aws.context, request, h);
-    expect(result.outcome).toBe('rolled-back-by-alarm');
-    expect(result.exitCode).toBe(ExitCode.RELEASE_ROLLED_BACK);
-    expect(result.rollbackDeploymentId).toBe(aws.deployments[1]!.id);
-    expect(result.traffic).toEqual({ '2': 100 });
+    fake.clock.schedule(90_000, () => release.setAlarm('ALARM'));
+    try {
+      const result = await shift(release.context, request, hooks().hooks);
+      expect(result.outcome).toBe('rolled-back-by-alarm');
+      expect(result.exitCode).toBe(ExitCode.RELEASE_ROLLED_BACK);
+      expect(result.rollbackDeploymentId).toMatch(/^d-/);
+      expect(result.traffic).toEqual({ '1': 100 });
+    } finally {
+      await release.setAlarm('OK');
+    }
   });
 
   it('a rollback deployment that does not get through: exit 20, its status in the result', async () => {
-    const aws = new SimulatedAws();
-    aws.stopRollbacks = true;
-    aws.fireAlarm('api-5xx', aws.clock.now() + 90_000);
-    const result = await shift(aws.context, request, hooks(aws).hooks);
-    expect(result).toMatchObject({
-      outcome: 'rolled-back-by-alarm',
-      rollbackStatus: 'Stopped',
-      exitCode: 20,
-    });
-    expect(result.traffic).toEqual({ '2': 90, '3': 10 });
+    fake.clock.schedule(90_000, () => release.setAlarm('ALARM'));
+    // Someone stops CodeDeploy's rollback deployment as soon as it exists (checked every fake second).
+    const stopRollback = async () => {
+      for (const id of fake.state.codedeploy.activeDeployments()) {
+        const { deploymentInfo } = await release.context.clients.codedeploy.send(
+          new GetDeploymentCommand({ deploymentId: id }),
+        );
+        if (deploymentInfo?.creator === 'codeDeployRollback') {
+          await release.context.clients.codedeploy.send(
+            new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: false }),
+          );
+          return;
+        }
+      }
+      fake.clock.schedule(1_000, stopRollback);
+    };
+    fake.clock.schedule(1_000, stopRollback);
+    try {
+      const result = await shift(release.context, request, hooks().hooks);
+      expect(result).toMatchObject({
+        outcome: 'rolled-back-by-alarm',
+        rollbackStatus: 'Stopped',
+        exitCode: 20,
+      });
+      expect(result.traffic).toEqual({ '1': 90, '2': 10 });
+    } finally {
+      await release.setAlarm('OK');
+    }
   });
 });
 
 describe('rollback', () => {
-  type Confirm = (target: ReleaseTarget) => Promise<boolean>;
-  const confirmYes: Confirm = async () => true;
-  const rollbackHooks = (aws: SimulatedAws, confirm: Confirm = confirmYes) => {
+  type Confirm = (target: ReleaseTarget) => Promise<void>;
+  const confirmYes: Confirm = async () => {};
+  const rollbackHooks = (confirm: Confirm = confirmYes) => {
     const stopped: Array<{ deploymentId: string; rollbackDeploymentId?: string | undefined }> = [];
     return {
       stopped,
-      hooks: { ...hooks(aws).hooks, confirm, onStopped: (e: (typeof stopped)[number]) => stopped.push(e) },
+      hooks: { ...hooks().hooks, confirm, onStopped: (e: (typeof stopped)[number]) => stopped.push(e) },
     };
   };
 
   it('during a shift: stops it, CodeDeploy rolls back, the alias serves 100 % of the old version', async () => {
-    const aws = new SimulatedAws();
-    const running = aws.start({ from: '2', to: '3', config: 'LambdaCanary10Percent5Minutes' });
-    aws.clock.time += 60_000;
-    expect(aws.alias().RoutingConfig?.AdditionalVersionWeights).toEqual({ '3': 0.1 });
-    const { stopped, hooks: h } = rollbackHooks(aws);
-    const result = await rollback(aws.context, { config: 'LambdaAllAtOnce' }, h);
-    expect(stopped).toEqual([{ deploymentId: running, rollbackDeploymentId: aws.deployments[1]!.id }]);
+    const id = await running();
+    expect(await release.alias()).toEqual({ version: '1', weights: { '2': 0.1 } });
+    const { stopped, hooks: h } = rollbackHooks();
+    const result = await rollback(release.context, { config: 'LambdaAllAtOnce' }, h);
+    expect(stopped).toEqual([{ deploymentId: id, rollbackDeploymentId: result.deploymentId }]);
     expect(result).toMatchObject({
-      stoppedDeploymentId: running,
-      deploymentId: aws.deployments[1]!.id,
+      stoppedDeploymentId: id,
       outcome: 'succeeded',
       exitCode: 0,
-      traffic: { '2': 100 },
+      traffic: { '1': 100 },
     });
+    expect(result.deploymentId).not.toBe(id);
+    expect(await release.alias()).toEqual({ version: '1', weights: {} });
   });
 
   it('after a completed shift: back to the previous version, all at once, after confirming', async () => {
-    const aws = new SimulatedAws();
-    await shift(aws.context, request, hooks(aws).hooks);
+    await shift(release.context, request, hooks().hooks);
     const asked: string[] = [];
-    const { hooks: h } = rollbackHooks(aws, async (target) => {
+    const { hooks: h } = rollbackHooks(async (target) => {
       asked.push(`${target.from}->${target.to}`);
-      return true;
     });
-    const result = await rollback(aws.context, { config: 'LambdaAllAtOnce' }, h);
-    expect(asked).toEqual(['3->2']);
-    expect(result).toMatchObject({ outcome: 'succeeded', from: '3', to: '2', strategy: 'all-at-once' });
-    expect(aws.alias()).toMatchObject({ FunctionVersion: '2', RoutingConfig: undefined });
+    const result = await rollback(release.context, { config: 'LambdaAllAtOnce' }, h);
+    expect(asked).toEqual(['2->1']);
+    expect(result).toMatchObject({ outcome: 'succeeded', from: '2', to: '1', strategy: 'all-at-once' });
+    expect(await release.alias()).toEqual({ version: '1', weights: {} });
   });
 
   it('declined: nothing started', async () => {
-    const aws = new SimulatedAws();
-    await shift(aws.context, request, hooks(aws).hooks);
-    const { hooks: h } = rollbackHooks(aws, async () => false);
-    await expect(rollback(aws.context, { config: 'LambdaAllAtOnce' }, h)).rejects.toBeInstanceOf(
+    await shift(release.context, request, hooks().hooks);
+    const before = await listReleases(release.context.clients.codedeploy, release.context.stack);
+    const { hooks: h } = rollbackHooks(async () => {
+      throw new CancelledError();
+    });
+    await expect(rollback(release.context, { config: 'LambdaAllAtOnce' }, h)).rejects.toBeInstanceOf(
       CancelledError,
     );
-    expect(aws.deployments).toHaveLength(1);
+    expect(await listReleases(release.context.clients.codedeploy, release.context.stack)).toHaveLength(
+      before.length,
+    );
   });
 
   it('nothing to roll back to: says so, non-zero', async () => {
-    const aws = new SimulatedAws();
     const error = await refusal(
-      rollback(aws.context, { config: 'LambdaAllAtOnce' }, rollbackHooks(aws).hooks),
+      rollback(release.context, { config: 'LambdaAllAtOnce' }, rollbackHooks().hooks),
     );
     expect(error.code).toBe('NothingToRollBack');
     expect(error.exitCode).not.toBe(0);
@@ -204,22 +236,29 @@ describe('rollback', () => {
 });
 
 describe('listReleases (for status)', () => {
-  it('lists releases newest first with versions, strategy, outcome, times and creator', async () => {
-    const aws = new SimulatedAws();
-    await shift(aws.context, request, hooks(aws).hooks);
-    aws.fireAlarm('api-5xx', aws.clock.now() + 30_000);
-    await shift(
-      aws.context,
-      { ...request, to: '1', config: 'LambdaLinear10PercentEvery1Minute' },
-      hooks(aws).hooks,
-    );
-    const releases = await listReleases(aws.codedeploy, aws.context.stack);
+  it("lists releases newest first with versions, strategy, outcome, times and creator; CodeDeploy's rollback the right way round", async () => {
+    const first = await shift(release.context, request, hooks().hooks);
+    fake.clock.schedule(90_000, () => release.setAlarm('ALARM'));
+    try {
+      await shift(
+        release.context,
+        { ...request, to: '1', config: 'LambdaLinear10PercentEvery1Minute' },
+        hooks().hooks,
+      );
+    } finally {
+      await release.setAlarm('OK');
+    }
+    const releases = await listReleases(release.context.clients.codedeploy, release.context.stack);
+    // The alarm stopped 2 -> 1; CodeDeploy's rollback moved the alias from 1 back to 2.
     expect(releases.map((r) => [r.from, r.to, r.strategy, r.outcome, r.creator])).toEqual([
-      ['1', '3', 'all-at-once', 'succeeded', 'codeDeployRollback'],
-      ['3', '1', 'linear', 'rolled-back-by-alarm', 'user'],
-      ['2', '3', 'canary', 'succeeded', 'user'],
+      ['1', '2', 'all-at-once', 'succeeded', 'codeDeployRollback'],
+      ['2', '1', 'linear', 'rolled-back-by-alarm', 'user'],
+      ['1', '2', 'canary', 'succeeded', 'user'],
     ]);
-    expect(releases[2]!.createdAt).toBe(new Date(aws.deployments[0]!.createdAt).toISOString());
+    expect(releases[0]!.rollbackOf).toBe(releases[1]!.deploymentId);
+    expect(releases[2]!.deploymentId).toBe(first.deploymentId);
+    expect(releases[2]!.createdAt).toBe(first.timings.createdAt);
     expect(releases[2]!.completedAt).toBeDefined();
+    expect(await release.alias()).toEqual({ version: '2', weights: {} });
   });
 });

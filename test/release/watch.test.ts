@@ -1,29 +1,61 @@
-import { describe, expect, it } from 'vitest';
+import { CodeDeployClient, CreateDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appSpec } from '../../src/release/deployment.js';
 import { followDeployment } from '../../src/release/follow.js';
 import type { ReleaseSnapshot } from '../../src/release/snapshot.js';
 import { watchDeployment } from '../../src/release/watch.js';
-import { SimulatedAws } from './support/simulated-aws.js';
+import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
+import { type ReleaseFixture, releaseFixture } from './support/release-fake.js';
+
+/**
+ * The watch loop against the fake's CodeDeploy on its manual clock: every sleep of the watch moves fake
+ * time, so what the watch sees, and when, is the same on any machine.
+ */
+let fake: FakeAws;
+let release: ReleaseFixture;
+/** The fake's clock at each control-plane call the watch made (for the call budget). */
+const calls: number[] = [];
+
+beforeAll(async () => {
+  fake = await startFakeAws({ onResponse: () => calls.push(fake.clock.now()) });
+});
+afterAll(async () => {
+  await fake?.stop();
+});
+
+async function start(config: string): Promise<string> {
+  release = await releaseFixture(fake, 'watch-test');
+  calls.length = 0;
+  const { deploymentId } = await new CodeDeployClient(fake.sdkConfig).send(
+    new CreateDeploymentCommand({
+      applicationName: release.context.stack.application,
+      deploymentGroupName: release.context.stack.deploymentGroup,
+      deploymentConfigName: `CodeDeployDefault.${config}`,
+      revision: {
+        revisionType: 'AppSpecContent',
+        appSpecContent: { content: appSpec(release.context.stack, { from: '1', to: '2' }) },
+      },
+    }),
+  );
+  return deploymentId as string;
+}
 
 function recorder() {
   const seen: ReleaseSnapshot[] = [];
   return { seen, view: { update: (s: ReleaseSnapshot) => seen.push(s), stop() {} } };
 }
 
-/** Watches one deployment of the model, recording every snapshot. */
-async function watch(
-  aws: SimulatedAws,
-  deploymentId: string,
-  options: { alarms?: boolean; signal?: AbortSignal } = {},
-) {
+async function watch(deploymentId: string, options: { signal?: AbortSignal } = {}) {
   const { seen, view } = recorder();
   const result = await watchDeployment({
-    clients: aws.context.clients,
-    stack: aws.context.stack,
+    clients: release.context.clients,
+    stack: release.context.stack,
     deploymentId,
-    alarmNames: options.alarms === false ? [] : aws.context.group.alarmNames,
+    alarmNames: release.context.group.alarmNames,
     onSnapshot: view.update,
     signal: options.signal,
-    clock: aws.clock,
+    clock: release.clock,
+    serverNow: release.context.serverNow,
   });
   return { ...result, seen };
 }
@@ -33,84 +65,83 @@ function steps(values: number[]): number[] {
   return values.filter((v, i) => i === 0 || v !== values[i - 1]);
 }
 
-describe('watchDeployment against a simulated CodeDeploy', () => {
+describe("watchDeployment against the fake's CodeDeploy", () => {
   it('follows a canary to completion: 0 -> 10 % -> 100 %, in order, with the next step announced', async () => {
-    const aws = new SimulatedAws();
-    const id = aws.start({ from: '2', to: '3', config: 'LambdaCanary10Percent5Minutes' });
-    const { snapshot, detached, seen } = await watch(aws, id);
+    const id = await start('LambdaCanary10Percent5Minutes');
+    const { snapshot, detached, seen } = await watch(id);
     expect(detached).toBe(false);
     expect(snapshot.status).toBe('Succeeded');
     expect(steps(seen.map((s) => s.newPercent))).toEqual([0, 10, 100]);
     const canary = seen.find((s) => s.newPercent === 10)!;
-    // The canary's next step: 100 % five minutes after traffic started to move.
+    // The canary's next step: 100 % five minutes after AllowTraffic began (AWS's own timestamps).
     expect(canary.next?.percent).toBe(100);
-    const allowTraffic = canary.hooks.find((h) => h.name === 'AllowTraffic');
-    expect(allowTraffic?.status).toBe('InProgress');
-    expect(canary.next!.at.getTime() - canary.takenAt).toBeLessThanOrEqual(5 * 60_000);
-    expect(canary.next!.at.getTime() - canary.takenAt).toBeGreaterThan(4 * 60_000);
-    expect(snapshot.aliasPercent).toBe(100);
-    expect(aws.alias().FunctionVersion).toBe('3');
+    expect(canary.hooks.find((h) => h.name === 'AllowTraffic')?.status).toBe('InProgress');
+    const due = canary.next!.at.getTime() - (canary.takenAt + canary.clockOffsetMs);
+    expect(due).toBeGreaterThan(4 * 60_000);
+    expect(due).toBeLessThanOrEqual(5 * 60_000);
+    expect(await release.alias()).toEqual({ version: '2', weights: {} });
   });
 
   // The watch starts at different moments relative to the steps, so no poll period can look right by luck.
   it.each([0, 700, 1_300, 1_900, 4_100])(
     'shows every change within 2 s and never makes more than 40 calls in any minute (watch starts %i ms in)',
     async (phase) => {
-      const aws = new SimulatedAws();
-      const id = aws.start({ from: '2', to: '3', config: 'LambdaLinear10PercentEvery1Minute' });
-      aws.clock.time += phase;
-      const { seen } = await watch(aws, id);
-      expect(steps(seen.map((s) => s.newPercent))).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
-      // Each linear step happens on the minute after traffic started (t0 + 3 s in the simulation).
-      const shiftStart = aws.deployments[0]!.createdAt + 3_000;
-      for (let k = 1; k <= 9; k++) {
+      const id = await start('LambdaLinear10PercentEvery1Minute');
+      await fake.clock.advance(phase);
+      const { seen } = await watch(id);
+      // From what was served when the watch began (the first step may already be done), every step in order.
+      const all = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+      const observed = steps(seen.map((s) => s.newPercent));
+      expect(observed[0]).toBeLessThanOrEqual(10);
+      expect(observed).toEqual(all.slice(all.indexOf(observed[0]!)));
+      // Each linear step happens on the minute after traffic started to move (when the deployment started).
+      const shiftStart = seen.at(-1)!.startedAt!;
+      for (let k = Math.max(1, all.indexOf(observed[0]!)); k <= 9; k++) {
         const shownAt = seen.find((s) => s.newPercent === (k + 1) * 10)!.takenAt;
         expect(shownAt - (shiftStart + k * 60_000)).toBeLessThanOrEqual(2_000);
       }
-      const times = aws.calls.map((c) => c.at);
-      for (const t of times)
-        expect(times.filter((u) => u >= t && u < t + 60_000).length).toBeLessThanOrEqual(40);
+      for (const t of calls)
+        expect(calls.filter((u) => u >= t && u < t + 60_000).length).toBeLessThanOrEqual(40);
     },
   );
 
   it('all-at-once: straight from 0 to 100 %', async () => {
-    const aws = new SimulatedAws();
-    const id = aws.start({ from: '2', to: '3', config: 'LambdaAllAtOnce' });
-    const { snapshot, seen } = await watch(aws, id, { alarms: false });
+    const id = await start('LambdaAllAtOnce');
+    const { snapshot, seen } = await watch(id);
     expect(snapshot.status).toBe('Succeeded');
     expect(steps(seen.map((s) => s.newPercent))).toEqual([0, 100]);
   });
 
   it('an alarm mid-canary: stopped by ALARM_ACTIVE, then the rollback deployment brings 100 % back', async () => {
-    const aws = new SimulatedAws();
-    const id = aws.start({ from: '2', to: '3', config: 'LambdaCanary10Percent5Minutes' });
-    aws.fireAlarm('api-5xx', aws.clock.now() + 60_000);
+    const id = await start('LambdaCanary10Percent5Minutes');
+    fake.clock.schedule(90_000, () => release.setAlarm('ALARM'));
     const { seen, view } = recorder();
     const rollback = recorder();
-    const followed = await followDeployment(aws.context, id, {
-      view,
-      rollbackView: rollback.view,
-      clock: aws.clock,
-    });
-    expect(followed.main.status).toBe('Stopped');
-    expect(followed.main.error?.code).toBe('ALARM_ACTIVE');
-    expect(seen.at(-1)?.alarms.find((a) => a.name === 'api-5xx')?.state).toBe('ALARM');
-    expect(followed.rollback?.status).toBe('Succeeded');
-    expect(followed.rollback?.deploymentId).toBe(followed.main.rollbackDeploymentId);
-    expect(rollback.seen.length).toBeGreaterThan(0);
-    expect(aws.alias()).toMatchObject({ FunctionVersion: '2', RoutingConfig: undefined });
+    try {
+      const followed = await followDeployment(release.context, id, {
+        view,
+        rollbackView: rollback.view,
+        clock: release.clock,
+      });
+      expect(followed.main.status).toBe('Stopped');
+      expect(followed.main.error?.code).toBe('ALARM_ACTIVE');
+      expect(seen.at(-1)?.alarms.find((a) => a.name === release.alarmName)?.state).toBe('ALARM');
+      expect(followed.rollback?.status).toBe('Succeeded');
+      expect(followed.rollback?.deploymentId).toBe(followed.main.rollbackDeploymentId);
+      expect(rollback.seen.length).toBeGreaterThan(0);
+      expect(await release.alias()).toEqual({ version: '1', weights: {} });
+    } finally {
+      await release.setAlarm('OK');
+    }
   });
 
   it('stops at once, detached, when the signal aborts; the deployment goes on', async () => {
-    const aws = new SimulatedAws();
-    const id = aws.start({ from: '2', to: '3', config: 'LambdaCanary10Percent5Minutes' });
+    const id = await start('LambdaCanary10Percent5Minutes');
     const controller = new AbortController();
-    aws.clock.onSleep = (t) => {
-      if (t > aws.deployments[0]!.createdAt + 30_000) controller.abort();
-    };
-    const { detached, snapshot } = await watch(aws, id, { alarms: false, signal: controller.signal });
+    fake.clock.schedule(30_000, () => controller.abort());
+    const { detached, snapshot } = await watch(id, { signal: controller.signal });
     expect(detached).toBe(true);
     expect(snapshot.inFlight).toBe(true);
-    expect(aws.info(aws.deployments[0]!, aws.clock.now()).status).toBe('InProgress');
+    expect(fake.state.codedeploy.activeDeployments()).toContain(id);
   });
 });

@@ -56,15 +56,14 @@ describe('serverless-infra synth', () => {
     expect(existsSync(path.join(dir, 'out', 'manifest.json'))).toBe(true);
   });
 
-  it('prints a human summary on stderr: resources by type, template bytes against 51,200, assets', () => {
+  it('prints a human summary on stdout (the result): resources by type, template bytes against 51,200, assets', () => {
     const dir = project({ Development: development });
     const run = cli(dir);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('ServerlessInfra-Development (us-east-1) synthesized to cdk.out');
-    expect(run.stderr).toMatch(/\d+\s+AWS::ApiGateway::Method/);
-    expect(run.stderr).toMatch(/template [\d,]+ bytes of 51,200 inline/);
-    expect(run.stderr).toContain('asset Compute/Function/Code: zip');
+    expect(run.stdout).toContain('ServerlessInfra-Development (us-east-1) synthesized to cdk.out');
+    expect(run.stdout).toMatch(/\d+\s+AWS::ApiGateway::Method/);
+    expect(run.stdout).toMatch(/template [\d,]+ bytes of 51,200 inline/);
+    expect(run.stdout).toContain('asset Compute/Function/Code: zip');
   });
 
   it('a handler that does not bundle: one clear message naming file and line, exit 2, no stack trace', () => {

@@ -10,6 +10,7 @@ import type * as cdk from 'aws-cdk-lib/core';
 import type { CfnCondition, CfnParameter } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { CORS, METADATA_PREFIX, RUNTIME_ENV, TABLE_KEYS } from '../../runtime/contract.js';
+import { LIVE_ALIAS } from '../../stack-contract.js';
 import { requireCdk } from '../cdk-modules.js';
 import { removalPolicyFor } from './removal.js';
 
@@ -22,8 +23,6 @@ const {
 } = requireCdk('aws-cdk-lib/aws-lambda') as typeof lambda;
 const { LogGroup, RetentionDays } = requireCdk('aws-cdk-lib/aws-logs') as typeof logs;
 const { Duration, Fn, RemovalPolicy } = requireCdk('aws-cdk-lib/core') as typeof cdk;
-
-export const LIVE_ALIAS = 'live';
 
 export interface ComputeProps {
   /** The handler's code asset and entry (`index.handler`): the built-in bundle or the user's. */
@@ -60,7 +59,7 @@ export class Compute extends Construct {
       removalPolicy: removalPolicyFor(props.retainData),
     });
 
-    // Our own role: no AWS managed policy, exactly the statements the handler needs (CONTRACT.md).
+    // Our own role: no AWS managed policy, exactly the statements the handler needs.
     const role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: 'serverless-infra items API handler',

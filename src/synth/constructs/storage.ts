@@ -2,6 +2,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as cdk from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+import { dataBucketName, logsBucketName } from '../../stack-contract.js';
 import { requireCdk } from '../cdk-modules.js';
 import { removalPolicyFor } from './removal.js';
 
@@ -34,7 +35,7 @@ export class Storage extends Construct {
     const removalPolicy = removalPolicyFor(props.retainData);
 
     this.logsBucket = new Bucket(this, 'LogsBucket', {
-      bucketName: `cf-serverless-logs-${props.resourceId}`,
+      bucketName: logsBucketName(props.resourceId),
       // S3 server access logging and CloudFront standard logging cannot write to SSE-KMS buckets.
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -56,7 +57,7 @@ export class Storage extends Construct {
     });
 
     this.bucket = new Bucket(this, 'Bucket', {
-      bucketName: `cf-serverless-${props.resourceId}`,
+      bucketName: dataBucketName(props.resourceId),
       encryption: BucketEncryption.KMS,
       encryptionKey: props.key,
       bucketKeyEnabled: true,

@@ -97,6 +97,9 @@ export function sdkErrorName(model: Model, code: string): string {
 /** The error codes an operation declares: each error shape's wire code, or its name. */
 export function declaredErrors(model: Model, operation: string): Set<string> {
   const codes = new Set(COMMON_ERRORS);
+  // A HEAD request's error has no body: S3 answers the bare status, recorded as the code ("404", "403").
+  if (model.operations[operation]?.http?.method === 'HEAD')
+    for (const status of ['403', '404']) codes.add(status);
   for (const { shape } of model.operations[operation]?.errors ?? []) {
     codes.add(shape);
     const code = model.shapes[shape]?.error?.code;

@@ -1,28 +1,29 @@
 import type { AwsClients } from '../aws/clients.js';
+import { OUTPUTS, type OutputName } from '../stack-contract.js';
 
-/** The order and labels the Outputs table shows (CONTRACT.md output keys); others follow by name. */
-const LABELS: Array<[string, string]> = [
-  ['CloudFrontUrl', 'CloudFront URL'],
-  ['ApiUrl', 'API URL'],
-  ['FunctionName', 'Function'],
-  ['AliasArn', 'Alias'],
-  ['NewVersion', 'New version'],
-  ['TableName', 'Table'],
-  ['BucketName', 'Bucket'],
-  ['LogsBucketName', 'Logs bucket'],
-  ['TopicArn', 'Topic'],
-  ['DistributionId', 'Distribution'],
-  ['CodeDeployApplication', 'CodeDeploy app'],
-  ['CodeDeployDeploymentGroup', 'Deployment group'],
-  ['AliasName', 'Alias name'],
-  ['UserPoolId', 'User pool'],
-  ['UserPoolClientId', 'User pool client'],
+/** The order and labels the Outputs table shows; outputs not named here follow by key. */
+const LABELS: Array<[OutputName, string]> = [
+  ['cloudFrontUrl', 'CloudFront URL'],
+  ['apiUrl', 'API URL'],
+  ['functionName', 'Function'],
+  ['aliasArn', 'Alias'],
+  ['newVersion', 'New version'],
+  ['tableName', 'Table'],
+  ['bucketName', 'Bucket'],
+  ['logsBucketName', 'Logs bucket'],
+  ['topicArn', 'Topic'],
+  ['distributionId', 'Distribution'],
+  ['codeDeployApplication', 'CodeDeploy app'],
+  ['codeDeployDeploymentGroup', 'Deployment group'],
+  ['aliasName', 'Alias name'],
+  ['userPoolId', 'User pool'],
+  ['userPoolClientId', 'User pool client'],
 ];
 
 export function formatOutputs(outputs: Record<string, string>): string[] {
-  const known = new Map(LABELS);
+  const known = new Map(LABELS.map(([name, label]) => [OUTPUTS[name] as string, label]));
   const keys = [
-    ...LABELS.map(([k]) => k).filter((k) => k in outputs),
+    ...[...known.keys()].filter((k) => k in outputs),
     ...Object.keys(outputs)
       .filter((k) => !known.has(k))
       .sort(),

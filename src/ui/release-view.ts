@@ -1,5 +1,7 @@
-import { style } from '../ui/style.js';
-import type { ReleaseSnapshot } from './snapshot.js';
+import type { ReleaseView } from '../release/follow.js';
+import type { ReleaseSnapshot } from '../release/snapshot.js';
+import { style } from './style.js';
+import { rendererMode } from './terminal.js';
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
@@ -29,16 +31,20 @@ function versions(s: ReleaseSnapshot): string {
   return `v${s.from ?? '?'} ${pct(100 - s.newPercent)} | v${s.to ?? '?'} ${pct(s.newPercent)}`;
 }
 
+/** An instant of AWS's, as a local time of day. */
+const local = (s: ReleaseSnapshot, awsMs: number) => formatClock(awsMs - s.clockOffsetMs);
+
+/** `now` is local; AWS's instants are compared with it through the snapshot's clock offset. */
 function stepLine(s: ReleaseSnapshot, now: number): string {
-  if (!s.inFlight) return `${s.status}${s.endedAt ? ` at ${formatClock(s.endedAt)}` : ''}`;
+  if (!s.inFlight) return `${s.status}${s.endedAt ? ` at ${local(s, s.endedAt)}` : ''}`;
   if (s.newPercent <= 0) {
     return s.strategy === 'all-at-once' ? '100 % when the hooks pass' : 'waiting for the first traffic step';
   }
   if (!s.next) return `${pct(s.newPercent)} now`;
   const strategy = s.strategy === 'linear' ? 'linear' : 'canary';
-  const wait = s.next.at.getTime() - now;
+  const wait = s.next.at.getTime() - (now + s.clockOffsetMs);
   const when = wait > 0 ? `in ${formatDuration(wait)}` : 'due';
-  return `${strategy}: ${pct(s.newPercent)} now, ${pct(s.next.percent)} at ${formatClock(s.next.at.getTime())} (${when})`;
+  return `${strategy}: ${pct(s.newPercent)} now, ${pct(s.next.percent)} at ${local(s, s.next.at.getTime())} (${when})`;
 }
 
 const HOOK_MARK: Record<string, string> = {
@@ -65,6 +71,13 @@ function alarmsLine(s: ReleaseSnapshot): string {
     .join('  ');
 }
 
+/** Since the deployment started, in AWS's time (its start) against AWS's now. */
+function elapsed(s: ReleaseSnapshot, now: number): string {
+  const awsNow = now + s.clockOffsetMs;
+  const started = s.startedAt ?? s.createdAt ?? awsNow;
+  return formatDuration((s.endedAt ?? awsNow) - started);
+}
+
 /** The live view: a few lines redrawn in place. */
 export function renderLive(s: ReleaseSnapshot, now: number, title: string): string[] {
   const lines = [
@@ -73,13 +86,8 @@ export function renderLive(s: ReleaseSnapshot, now: number, title: string): stri
     `  ${'Step'.padEnd(7)}${stepLine(s, now)}`,
     `  ${'Hooks'.padEnd(7)}${hooksLine(s)}`,
     `  ${'Alarms'.padEnd(7)}${alarmsLine(s)}`,
-    `  ${'Status'.padEnd(7)}${s.status}  ${style.dim('elapsed')} ${formatDuration((s.endedAt ?? now) - (s.startedAt ?? s.createdAt ?? now))}`,
+    `  ${'Status'.padEnd(7)}${s.status}  ${style.dim('elapsed')} ${elapsed(s, now)}`,
   ];
-  if (!s.aliasAgrees && s.aliasPercent !== undefined) {
-    lines.push(
-      `  ${style.yellow('!')} the alias reports ${pct(s.aliasPercent)} on v${s.to} (the deployment ${pct(s.newPercent)})`,
-    );
-  }
   if (s.error?.message)
     lines.push(`  ${style.red('!')} ${s.error.code ? `${s.error.code}: ` : ''}${s.error.message}`);
   return lines;
@@ -91,7 +99,7 @@ export function plainLines(prev: ReleaseSnapshot | undefined, s: ReleaseSnapshot
   const out: string[] = [];
   if (!prev || prev.status !== s.status) out.push(`${at} ${s.deploymentId} ${s.status}`);
   if (!prev || prev.newPercent !== s.newPercent) {
-    const next = s.next ? `, next ${pct(s.next.percent)} at ${formatClock(s.next.at.getTime())}` : '';
+    const next = s.next ? `, next ${pct(s.next.percent)} at ${local(s, s.next.at.getTime())}` : '';
     out.push(`${at} traffic ${versions(s)}${next}`);
   }
   for (const hook of s.hooks) {
@@ -105,19 +113,10 @@ export function plainLines(prev: ReleaseSnapshot | undefined, s: ReleaseSnapshot
     if (before !== alarm.state && alarm.state !== 'UNKNOWN')
       out.push(`${at} alarm ${alarm.name} ${alarm.state}`);
   }
-  if (!s.aliasAgrees && s.aliasPercent !== undefined && (prev?.aliasAgrees ?? true)) {
-    out.push(`${at} alias reports ${pct(s.aliasPercent)} on v${s.to}`);
-  }
   if (s.error?.message && prev?.error?.message !== s.error.message) {
     out.push(`${at} ${s.error.code ?? 'error'}: ${s.error.message}`);
   }
   return out;
-}
-
-export interface ReleaseView {
-  update(snapshot: ReleaseSnapshot): void;
-  /** Stops redrawing; the last frame stays on screen. */
-  stop(): void;
 }
 
 interface Output {
@@ -199,10 +198,26 @@ export class PlainView implements ReleaseView {
 
 export const silentView: ReleaseView = { update() {}, stop() {} };
 
-/** Renderer policy: live on a terminal; plain lines without one, in CI or with --verbose; silent under --json. */
-export function createView(options: { json: boolean; verbose: boolean; title: string }): ReleaseView {
-  if (options.json) return silentView;
-  const ci = process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
-  if (process.stderr.isTTY && !options.verbose && !ci) return new LiveView(process.stderr, options.title);
-  return new PlainView(process.stderr);
+/**
+ * The views of a release command, in the mode the terminal policy chose: the shift's (or rollback's) and
+ * the one for a rollback deployment CodeDeploy may run after it. Countdowns and elapsed times compare AWS's
+ * instants with AWS's now (the snapshot's clock offset), whatever the local clock's skew.
+ */
+export function createViews(options: {
+  json: boolean;
+  verbose: boolean;
+  command: string;
+  stackName: string;
+}): { view: ReleaseView; rollbackView: ReleaseView } {
+  const mode = rendererMode(options);
+  const make = (title: string): ReleaseView =>
+    mode === 'silent'
+      ? silentView
+      : mode === 'live'
+        ? new LiveView(process.stderr, title)
+        : new PlainView(process.stderr);
+  return {
+    view: make(`${options.command} · ${options.stackName}`),
+    rollbackView: make(`rollback · ${options.stackName}`),
+  };
 }

@@ -1,32 +1,19 @@
 import type { AwsClients } from '../aws/clients.js';
 import { UserError } from '../errors.js';
-
-export interface Identity {
-  account: string;
-  arn: string;
-}
-
-export async function callerIdentity(clients: AwsClients): Promise<Identity> {
-  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-  const sts = await clients.sts();
-  const out = await sts.send(new GetCallerIdentityCommand({}));
-  return { account: out.Account ?? '', arn: out.Arn ?? '' };
-}
+import { findInFlight } from '../release/deployment.js';
+import { releaseStackFromOutputs } from '../release/stack.js';
+import type { StackOutputs } from '../stack-contract.js';
 
 /**
- * Refuses while a deployment of the stack's group is in flight (CONTRACT.md "Release"): release's own
- * `findInFlight` and statuses decide, on the group named by the stack's outputs.
+ * Refuses while a deployment of the stack's CodeDeploy group is in flight: deploying or destroying under a
+ * running traffic shift would race it. Release's own `findInFlight` decides, on the group the outputs name.
  */
 export async function refuseWhileShifting(
   clients: AwsClients,
   stackName: string,
-  outputs: Record<string, string>,
-  doing: 'deploying' | 'destroying' = 'deploying',
+  outputs: StackOutputs,
+  doing: 'deploying' | 'destroying',
 ): Promise<void> {
-  const [{ releaseStackFromOutputs }, { findInFlight }] = await Promise.all([
-    import('../release/stack.js'),
-    import('../release/deployment.js'),
-  ]);
   const wiring = releaseStackFromOutputs(stackName, outputs);
   if (!wiring) return; // not deployed yet, or from before the release wiring: nothing can be in flight
   let id: string | undefined;
@@ -82,22 +69,5 @@ export async function checkConcurrency(
         suggestion: `Lower reservedConcurrency to at most ${Math.max(0, unreserved - MIN_UNRESERVED)} in serverless-infra.json (or remove it), or ask AWS for a higher concurrency quota.`,
       },
     );
-  }
-}
-
-/** What the alias `live` serves now; '' when the function or alias does not exist yet. */
-export async function liveAliasVersion(
-  clients: AwsClients,
-  functionName: string | undefined,
-): Promise<string> {
-  if (!functionName) return '';
-  const { GetAliasCommand } = await import('@aws-sdk/client-lambda');
-  const lambda = await clients.lambda();
-  try {
-    const out = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: 'live' }));
-    return out.FunctionVersion ?? '';
-  } catch (error) {
-    if ((error as Error).name === 'ResourceNotFoundException') return '';
-    throw error;
   }
 }

@@ -1,7 +1,7 @@
-// Readers that disagree with what AWS's recorded (or documented) answers mean. Each test expects the answer
-// the evidence supports and FAILS against src/ as it is; vitest does not pick this file up (.txt). To enable
-// one: fix the reader, move the test into readers.test.ts (or rename this file to readers-pending.test.ts),
-// and run `npx vitest run test/conformance`. Evidence for each: test/conformance/README.md, "Disagreements".
+// Readers that disagreed with what AWS's recorded (or documented) answers mean, until they were fixed: each
+// test expects the answer the evidence supports (evidence for each: test/conformance/README.md,
+// "Disagreements"). The split of a shift, once read from targetVersionWeight, now comes from the alias's
+// RoutingConfig (release/snapshot.ts), so the weight's unit no longer matters to any reader.
 import { CloudFormationClient, DescribeChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -9,10 +9,8 @@ import { changeRows, createChangeSet } from '../../src/deploy/change-set.js';
 import { StackMonitor } from '../../src/deploy/stack-events.js';
 import { isInProgress } from '../../src/deploy/stack-state.js';
 import { listReleases } from '../../src/release/history.js';
-import { targetPercent } from '../../src/release/snapshot.js';
 import { call, type FixtureCall, fixture } from './support/fixtures.js';
 import { Replay } from './support/replay.js';
-import { REPLAY_EPOCH } from './support/wire.js';
 
 let cfn: Replay;
 let codedeploy: Replay;
@@ -46,7 +44,7 @@ describe('REVIEW_IN_PROGRESS is not an operation in progress', () => {
     let polls = 0;
     const result = await new StackMonitor(new CloudFormationClient(cfn.clientConfig())).watch({
       stackName: '<stack-name:1>',
-      since: new Date(REPLAY_EPOCH + 1000),
+      after: undefined,
       pollMs: 1,
       signal: stop.signal,
       sleep: async () => {
@@ -90,19 +88,6 @@ describe('replacement causes name each property once', () => {
       new DescribeChangeSetCommand({ ChangeSetName: 'cs', StackName: 's' }),
     );
     expect(changeRows(out.Changes ?? [])[0]?.replacementCauses).toEqual(['TopicName']);
-  });
-});
-
-describe('targetVersionWeight is a percentage (as the API reference documents it)', () => {
-  // Documented: "targetVersionWeight: The percentage of production traffic that the target version of a
-  // Lambda function receives. Type: Double" (API_LambdaFunctionInfo). Caveat: the Lambda API reference also
-  // says "percentage" for alias weights bounded to 0.0–1.0; no recording of a GetDeploymentTarget exists.
-  it('a weight of 1 is 1 % (a 1 % canary), not 100 %, when the alias has not been read', () => {
-    expect(targetPercent({ lambdaFunctionInfo: { targetVersionWeight: 1 } }, undefined)).toBe(1);
-  });
-
-  it('a weight of 0.5 is 0.5 %', () => {
-    expect(targetPercent({ lambdaFunctionInfo: { targetVersionWeight: 0.5 } }, undefined)).toBe(0.5);
   });
 });
 

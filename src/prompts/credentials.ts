@@ -1,23 +1,11 @@
-import type { AwsContext } from '../aws/clients.js';
-import { isAwsRegion } from '../config/regions.js';
-import { EMAIL_PATTERN, type ResolvedEnvironment } from '../config/schema.js';
+import { EMAIL_PATTERN } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { askSecret, askText } from '../ui/prompts.js';
 
-/** The AWS context of a command: the environment's region unless --region says otherwise. */
-export function awsContextFor(
-  env: ResolvedEnvironment,
-  flags: { region?: string | undefined; profile?: string | undefined },
-): AwsContext {
-  const region = flags.region ?? env.region;
-  if (!isAwsRegion(region)) {
-    throw new UsageError(
-      `"${region}" is not an AWS region.`,
-      'Pass --region with a region such as eu-west-1.',
-    );
-  }
-  return { region, profile: flags.profile };
-}
+/**
+ * The operator's answers for `user` and `token`: each from its flag (or variable), checked, else a prompt
+ * when the terminal policy allows one, else an error naming the flag.
+ */
 
 /** A text value from its flag (checked), else a prompt when interactive, else the error `missing`. */
 async function flagOrPrompt(options: {
@@ -99,14 +87,4 @@ export function mfaCodeInput(
     interactive,
     onStderr,
   });
-}
-
-/**
- * May `token` ask? Its stdout is usually captured (`$(serverless-infra token)`), so it asks on stderr: a
- * terminal on stdin and stderr is enough. Never in CI or under --json.
- */
-export function canAskOnStderr(json: boolean): boolean {
-  if (json) return false;
-  if (process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0') return false;
-  return Boolean(process.stdin.isTTY && process.stderr.isTTY);
 }

@@ -1,18 +1,17 @@
-import { createProgress, type ProgressMode, progressMode } from '../ui/progress.js';
-import { askChoice, askConfirm, askText } from '../ui/prompts.js';
-import { style } from '../ui/style.js';
-import type { DeployUi } from './interaction.js';
+import type { Interaction } from './interaction.js';
+import { createProgress } from './progress.js';
+import { askChoice, askConfirm, askText } from './prompts.js';
+import { style } from './style.js';
+import { type RendererMode, rendererMode } from './terminal.js';
 
-/** The DeployUi of a real command run: progress per the renderer policy, prompts, Ctrl-C from SIGINT. */
-export function terminalUi(options: {
+/** The Interaction of a real command run: progress per the terminal policy, prompts, Ctrl-C from SIGINT. */
+export function commandUi(options: {
   json: boolean;
   verbose: boolean;
   yes: boolean;
   interactive: boolean;
-}): DeployUi & {
-  mode: ProgressMode;
-} {
-  const mode = progressMode(options);
+}): Interaction & { mode: RendererMode } {
+  const mode = rendererMode(options);
   const progress = createProgress(mode);
   return {
     mode,
@@ -25,6 +24,9 @@ export function terminalUi(options: {
       mode === 'silent'
         ? process.stderr.write(`Warning: ${line}\n`)
         : progress.line(`${style.yellow('⚠')} ${line}`),
+    result: (line) => {
+      if (!options.json) process.stdout.write(`${line}\n`);
+    },
     step: (title, run) => progress.step(title, run),
     confirm: (message) => askConfirm({ message, default: false }),
     askText: (message) => askText({ message }),

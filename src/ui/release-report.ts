@@ -1,24 +1,29 @@
-import { style } from '../ui/style.js';
-import type { ReleaseResult } from './follow.js';
-import type { StartedEvent } from './shift.js';
-import { describePlan } from './strategy.js';
-import { formatDuration } from './view.js';
+import type { ReleaseResult } from '../release/follow.js';
+import type { StartedEvent } from '../release/shift.js';
+import { formatDuration } from './release-view.js';
+import { style } from './style.js';
 
 /** Human lines for a release that has just been started or attached to. */
-export function startedLines(event: StartedEvent, reattach: string): string[] {
+export function startedLines(event: StartedEvent, reattach: string, watching: boolean): string[] {
   const lines: string[] = [];
   if (event.attached) {
     lines.push(`Deployment ${style.bold(event.deploymentId)} is already running: watching it.`);
   } else {
     const what = event.target ? `version ${event.target.from} -> ${event.target.to}` : '';
-    const how = event.config ? `, ${describePlan(event.config)}` : '';
+    const how = event.plan ? `, ${event.plan}` : '';
     lines.push(`Started deployment ${style.bold(event.deploymentId)}: ${what}${how}`);
   }
   if (event.firingAlarms?.length) {
     lines.push(style.yellow(`Alarm in ALARM (--force): ${event.firingAlarms.join(', ')}`));
   }
   lines.push(style.dim(event.consoleUrl));
-  lines.push(style.dim(`Ctrl-C stops watching, not the deployment. Re-attach: ${reattach}`));
+  lines.push(
+    style.dim(
+      watching
+        ? `Ctrl-C stops watching, not the deployment. Re-attach: ${reattach}`
+        : `Watch it: ${reattach}; stop it: serverless-infra rollback`,
+    ),
+  );
   return lines;
 }
 
@@ -64,7 +69,9 @@ export function outcomeLines(result: ReleaseResult, reattach: string): string[] 
         ...(result.error?.message ? [`  ${result.error.code ?? 'Error'}: ${result.error.message}`] : []),
       ];
     case 'detached':
-      return [`Detached: deployment ${result.deploymentId} goes on. Re-attach: ${reattach}`];
+      return [
+        `Detached: deployment ${result.deploymentId} goes on. Re-attach: ${reattach}; stop it and roll back: serverless-infra rollback`,
+      ];
     case 'in-progress':
       return [`Deployment ${result.deploymentId} is ${result.status}. Watch it: ${reattach}`];
   }
