@@ -15,7 +15,7 @@ export const RUNTIME_ENV = {
   writeAuth: 'WRITE_AUTH',
 } as const;
 
-/** Values of RUNTIME_ENV.writeAuth. The stack always sets it; unset (a handler run by hand) means none. */
+/** Values of RUNTIME_ENV.writeAuth. The stack always sets it; unset or unknown means required (fail closed). */
 export const WRITE_AUTH = { required: 'required', none: 'none' } as const;
 
 /** Methods that change data: API Gateway's authorizer checks them (reads stay public and cacheable). */
@@ -43,13 +43,14 @@ export const API_ROUTES = [
 export const CORS = {
   allowOrigin: '*',
   allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  // If-None-Match: a browser may revalidate (304). No X-Api-Key: the API key is CloudFront's, not a client's.
   allowHeaders: [
     'Content-Type',
     'Authorization',
     'If-Match',
+    'If-None-Match',
     'X-Amz-Date',
     'X-Amz-Security-Token',
-    'X-Api-Key',
   ],
   exposeHeaders: ['ETag', 'Location', 'X-Request-Id'],
   maxAgeSeconds: 600,

@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Item } from './items-repository.js';
+import { stringifyJson } from './json.js';
 
 /** At most one error e-mail per window per function instance, so that an outage does not flood the inbox. */
 export const ERROR_NOTIFICATION_WINDOW_MS = 60_000;
@@ -43,7 +44,7 @@ export class Notifications {
         TopicArn: this.topicArn,
         // SNS subjects: ASCII printable, at most 100 characters.
         Subject: subject.replace(/[^\x20-\x7e]/g, '?').slice(0, 100),
-        Message: JSON.stringify(message, null, 2),
+        Message: stringifyJson(message, 2),
       }),
     );
   }
