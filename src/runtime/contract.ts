@@ -30,6 +30,12 @@ export const TABLE_KEYS = {
   statusIndex: { name: 'byStatus', partitionKey: 'status', sortKey: 'createdAt' },
 } as const;
 
+/**
+ * The SNS message attribute that marks an item event (its value: the event, e.g. item.created). The owner's
+ * e-mail subscription filters these out (errors and alarms carry no such attribute): see docs/scale.md.
+ */
+export const ITEM_EVENT_ATTRIBUTE = 'itemEvent';
+
 /** Where the handler writes an item's metadata in the storage bucket: `items/<id>/metadata.json`. */
 export const METADATA_PREFIX = 'items/';
 

@@ -109,7 +109,7 @@ describe('dev tokens are checked as a Cognito ID token is (audience, issue time,
   const NOW = Date.parse('2026-01-01T12:00:00Z');
   const nowSeconds = NOW / 1000;
   /** A token with any claims, signed with the project's secret (so only the claims can be wrong). */
-  const signed = (claims: Record<string, unknown>) => {
+  const signed = (claims: object) => {
     const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
     return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
