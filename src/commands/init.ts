@@ -21,6 +21,7 @@ import {
   RELEASE_CONFIGS,
   type ReleaseConfig,
   STACK_NAME_PATTERN,
+  THROTTLING_BOUNDS,
 } from '../config/schema.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { Flags } from '../oclif.js';
@@ -108,6 +109,16 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
       dependsOn: ['domain'],
       env: 'SERVERLESS_INFRA_CERTIFICATE_ARN',
     }),
+    'throttle-rate': Flags.integer({
+      summary: 'Requests per second the API stage serves steadily (default 100; see docs/scale.md).',
+      ...THROTTLING_BOUNDS,
+      env: 'SERVERLESS_INFRA_THROTTLE_RATE',
+    }),
+    'throttle-burst': Flags.integer({
+      summary: 'Requests the API stage takes at once above that rate (default 200).',
+      ...THROTTLING_BOUNDS,
+      env: 'SERVERLESS_INFRA_THROTTLE_BURST',
+    }),
     force: Flags.boolean({ summary: 'Change values of an existing environment without asking.' }),
   };
 
@@ -194,6 +205,7 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
       reservedConcurrency: flags['reserved-concurrency'],
       handler: flags.handler === undefined ? undefined : await validHandler(flags.handler),
       ...securityAnswers(environment, flags),
+      ...throttlingAnswers(flags),
     };
 
     const restGiven = [
@@ -206,6 +218,8 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
       'waf',
       'waf-rate-limit',
       'domain',
+      'throttle-rate',
+      'throttle-burst',
     ].some((name) => flags[name as keyof typeof flags] !== undefined);
     if (interactive && !previous && !flags.yes && !restGiven) await this.askForTheRest(answers);
     return answers;
@@ -283,6 +297,7 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
     if (env.auth) rows.push(['Auth', env.auth]);
     if (env.waf) rows.push(['WAF', JSON.stringify(env.waf)]);
     if (env.customDomain) rows.push(['Domain', env.customDomain.domainName]);
+    if (env.throttling) rows.push(['Throttling', JSON.stringify(env.throttling)]);
     const verb = plan.created ? 'added' : 'updated';
     this.info(
       `${style.green('✔')} ${path.basename(file)}: environment ${style.bold(plan.environment)} ${verb}`,
@@ -343,6 +358,21 @@ function securityAnswers(
     answers.customDomain = { domainName, certificateArn: flags['certificate-arn'] };
   }
   return answers;
+}
+
+/** The stage throttling flags as answers (oclif checks each is a whole number within THROTTLING_BOUNDS). */
+function throttlingAnswers(flags: {
+  'throttle-rate'?: number | undefined;
+  'throttle-burst'?: number | undefined;
+}): Pick<InitAnswers, 'throttling'> {
+  const { 'throttle-rate': rateLimit, 'throttle-burst': burstLimit } = flags;
+  if (rateLimit === undefined && burstLimit === undefined) return {};
+  return {
+    throttling: {
+      ...(rateLimit === undefined ? {} : { rateLimit }),
+      ...(burstLimit === undefined ? {} : { burstLimit }),
+    },
+  };
 }
 
 function validEnvironment(value: string): EnvironmentName {

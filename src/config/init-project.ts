@@ -22,6 +22,8 @@ export interface InitAnswers {
   auth?: EnvironmentConfig['auth'];
   waf?: EnvironmentConfig['waf'];
   customDomain?: EnvironmentConfig['customDomain'];
+  // Scale (docs/scale.md): either number alone keeps the other as the file has it.
+  throttling?: EnvironmentConfig['throttling'];
 }
 
 export interface FieldChange {
@@ -50,6 +52,7 @@ const CHANGEABLE: Array<keyof InitAnswers & keyof EnvironmentConfig> = [
   'auth',
   'waf',
   'customDomain',
+  'throttling',
 ];
 
 /**
@@ -78,6 +81,12 @@ export function planInit(existing: ProjectConfig | undefined, answers: InitAnswe
   if (waf !== undefined) next.waf = waf;
   const customDomain = answers.customDomain ?? previous?.customDomain;
   if (customDomain !== undefined) next.customDomain = customDomain;
+  const throttling = answers.throttling
+    ? { ...previous?.throttling, ...answers.throttling }
+    : previous?.throttling;
+  if (throttling !== undefined) next.throttling = throttling;
+  // Not set by init: kept as the file has it (raised by hand to rotate the origin secret).
+  if (previous?.originSecret !== undefined) next.originSecret = previous.originSecret;
 
   const changes: FieldChange[] = previous
     ? CHANGEABLE.filter((field) => JSON.stringify(previous[field]) !== JSON.stringify(next[field])).map(
