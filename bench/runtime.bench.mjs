@@ -88,6 +88,8 @@ const { startLocalStores } = await import(
 const stores = await startLocalStores();
 Object.assign(process.env, stores.env, {
   AWS_LAMBDA_LOG_LEVEL: 'FATAL',
+  // Writes fail closed without it; the bench measures the API, not the authorizer.
+  WRITE_AUTH: 'none',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });
 const { handler } = await import(pathToFileURL(bundle).href);

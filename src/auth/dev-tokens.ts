@@ -10,7 +10,13 @@ import path from 'node:path';
 
 export const DEV_TOKEN_SECRET_FILE = path.join('.serverless-infra', 'dev-token-secret');
 export const DEV_TOKEN_ISSUER = 'serverless-infra-dev';
+/** The app client id of the dev tokens (a Cognito ID token's `aud` is the app client id of its pool). */
+export const DEV_TOKEN_AUDIENCE = 'dev';
 const VALIDITY_SECONDS = 3600;
+/** The longest validity Cognito allows an ID token: 1 day (app client token validity, 5 minutes to 1 day). */
+const MAX_VALIDITY_SECONDS = 24 * 3600;
+/** How far a token's issue time may be ahead of this clock: tokens are issued on this machine. */
+const CLOCK_SKEW_SECONDS = 60;
 
 export interface DevClaims {
   sub: string;
@@ -59,7 +65,7 @@ export function issueDevToken(
     'cognito:username': email,
     token_use: 'id',
     iss: DEV_TOKEN_ISSUER,
-    aud: 'dev',
+    aud: DEV_TOKEN_AUDIENCE,
     iat,
     exp: iat + VALIDITY_SECONDS,
   };
@@ -71,7 +77,12 @@ export type DevTokenCheck =
   | { ok: true; claims: DevClaims }
   | { ok: false; reason: 'missing' | 'invalid' | 'expired' };
 
-/** Checks an Authorization header value (`<token>` or `Bearer <token>`, as API Gateway accepts both). */
+/**
+ * Checks an Authorization header value (`<token>` or `Bearer <token>`, as API Gateway accepts both) the way a
+ * Cognito ID token is checked: the signature, the issuer, `token_use: id`, the audience (the app client id),
+ * an issue time that is not in the future, an expiry after it and within a day of it (the longest validity
+ * Cognito gives an ID token), and not past.
+ */
 export function verifyDevToken(secret: Buffer, header: string | undefined, now = Date.now()): DevTokenCheck {
   const token = header?.trim().replace(/^Bearer\s+/i, '');
   if (!token) return { ok: false, reason: 'missing' };
@@ -90,10 +101,22 @@ export function verifyDevToken(secret: Buffer, header: string | undefined, now =
   } catch {
     return { ok: false, reason: 'invalid' };
   }
-  if (claims.iss !== DEV_TOKEN_ISSUER || claims.token_use !== 'id' || typeof claims.sub !== 'string') {
+  if (
+    typeof claims !== 'object' ||
+    claims === null ||
+    claims.iss !== DEV_TOKEN_ISSUER ||
+    claims.token_use !== 'id' ||
+    claims.aud !== DEV_TOKEN_AUDIENCE ||
+    typeof claims.sub !== 'string' ||
+    claims.sub.length === 0
+  ) {
     return { ok: false, reason: 'invalid' };
   }
-  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now) return { ok: false, reason: 'expired' };
+  const { iat, exp } = claims;
+  if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp)) return { ok: false, reason: 'invalid' };
+  if (iat * 1000 > now + CLOCK_SKEW_SECONDS * 1000) return { ok: false, reason: 'invalid' };
+  if (exp <= iat || exp - iat > MAX_VALIDITY_SECONDS) return { ok: false, reason: 'invalid' };
+  if (exp * 1000 <= now) return { ok: false, reason: 'expired' };
   return { ok: true, claims };
 }
 

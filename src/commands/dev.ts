@@ -61,9 +61,10 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
     const environment = await this.environmentIfAny();
     const dataDir = path.resolve(DEV_DATA_DIR);
     const authMode = (flags.auth as ResolvedEnvironment['auth']) ?? environment?.auth ?? 'cognito';
-    const [{ startDevServer }, { devTokenSecret }] = await Promise.all([
+    const [{ startDevServer }, { devTokenSecret }, { throttlingOf }] = await Promise.all([
       import('../dev/server.js'),
       import('../auth/dev-tokens.js'),
+      import('../config/throttling.js'),
     ]);
     const server = await startDevServer({
       port: flags.port,
@@ -71,6 +72,7 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
       reset: flags.reset,
       environment: environment?.name ?? 'Development',
       auth: { mode: authMode, secret: await devTokenSecret(process.cwd()) },
+      throttling: throttlingOf(environment),
       names: {
         region: environment?.region ?? 'us-east-1',
         ...(environment ? { bucketName: dataBucketName(environment.resourceId) } : {}),

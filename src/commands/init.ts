@@ -89,6 +89,14 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
       dependsOn: ['domain'],
       env: 'SERVERLESS_INFRA_CERTIFICATE_ARN',
     }),
+    'throttle-rate': Flags.integer({
+      summary: 'Requests per second the API stage serves steadily (default 100; see docs/scale.md).',
+      env: 'SERVERLESS_INFRA_THROTTLE_RATE',
+    }),
+    'throttle-burst': Flags.integer({
+      summary: 'Requests the API stage takes at once above that rate (default 200).',
+      env: 'SERVERLESS_INFRA_THROTTLE_BURST',
+    }),
     // Before --yes was every command's, init had its own --force for it.
     force: Flags.boolean({ hidden: true, deprecated: { to: 'yes' } }),
   };
@@ -132,6 +140,7 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
       ['Auth', env.auth],
       ['WAF', env.waf && JSON.stringify(env.waf)],
       ['Domain', env.customDomain?.domainName],
+      ['Throttling', env.throttling && JSON.stringify(env.throttling)],
     ];
     const verb = plan.created ? 'added' : 'updated';
     this.result(

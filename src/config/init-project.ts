@@ -35,6 +35,8 @@ export interface InitAnswers {
   auth?: EnvironmentConfig['auth'];
   waf?: EnvironmentConfig['waf'];
   customDomain?: EnvironmentConfig['customDomain'];
+  // Scale (docs/scale.md): either number alone keeps the other as the file has it.
+  throttling?: EnvironmentConfig['throttling'];
 }
 
 export interface FieldChange {
@@ -63,6 +65,7 @@ const CHANGEABLE: Array<keyof InitAnswers & keyof EnvironmentConfig> = [
   'auth',
   'waf',
   'customDomain',
+  'throttling',
 ];
 
 /**
@@ -91,6 +94,12 @@ export function planInit(existing: ProjectConfig | undefined, answers: InitAnswe
   if (waf !== undefined) next.waf = waf;
   const customDomain = answers.customDomain ?? previous?.customDomain;
   if (customDomain !== undefined) next.customDomain = customDomain;
+  const throttling = answers.throttling
+    ? { ...previous?.throttling, ...answers.throttling }
+    : previous?.throttling;
+  if (throttling !== undefined) next.throttling = throttling;
+  // Not set by init: kept as the file has it (raised by hand to rotate the origin secret).
+  if (previous?.originSecret !== undefined) next.originSecret = previous.originSecret;
 
   const changes: FieldChange[] = previous
     ? CHANGEABLE.filter((field) => JSON.stringify(previous[field]) !== JSON.stringify(next[field])).map(
@@ -124,6 +133,8 @@ export interface InitFlags {
   'waf-rate-limit'?: number | undefined;
   domain?: string | undefined;
   'certificate-arn'?: string | undefined;
+  'throttle-rate'?: number | undefined;
+  'throttle-burst'?: number | undefined;
 }
 
 /** The answers given by flags: every value checked as the project file checks it; required ones may be missing. */
@@ -225,6 +236,17 @@ export function answersFromFlags(flags: InitFlags): GivenAnswers {
         ...(flags['waf-rate-limit'] === undefined ? {} : { rateLimit: flags['waf-rate-limit'] }),
       },
       '--waf-rate-limit',
+    );
+  }
+  const { 'throttle-rate': rateLimit, 'throttle-burst': burstLimit } = flags;
+  if (rateLimit !== undefined || burstLimit !== undefined) {
+    answers.throttling = checkField(
+      'throttling',
+      {
+        ...(rateLimit === undefined ? {} : { rateLimit }),
+        ...(burstLimit === undefined ? {} : { burstLimit }),
+      },
+      rateLimit === undefined ? '--throttle-burst' : '--throttle-rate',
     );
   }
   if (flags.domain !== undefined && flags['certificate-arn'] !== undefined) {

@@ -66,6 +66,19 @@ export const customDomainSchema = z
   })
   .strict();
 
+/**
+ * API Gateway stage throttling (docs/scale.md). Bounds: at least 1 (0 would refuse every request), at most
+ * 1,000,000: far above the default account quota (10,000 requests per second, burst 5,000 per region),
+ * which caps the stage whatever it says and can be raised through Service Quotas.
+ */
+export const THROTTLING_BOUNDS = { min: 1, max: 1_000_000 } as const;
+const throttlingValue = (what: string) =>
+  z
+    .number({ error: `expected a whole number of ${what}` })
+    .int(`expected a whole number of ${what}`)
+    .min(THROTTLING_BOUNDS.min, `expected at least ${THROTTLING_BOUNDS.min} (0 would refuse every request)`)
+    .max(THROTTLING_BOUNDS.max, `expected at most ${THROTTLING_BOUNDS.max.toLocaleString('en-US')}`);
+
 export const environmentSchema = z
   .object({
     email: z.string().regex(EMAIL_PATTERN, 'expected an e-mail address such as ops@example.com'),
@@ -104,6 +117,21 @@ export const environmentSchema = z
         /** Requests per client IP in any 5-minute window before WAF blocks it (default 1000). */
         rateLimit: z.number().int().min(10).max(2_000_000_000).optional(),
       })
+      .strict()
+      .optional(),
+    // Scale (docs/scale.md). Optional: files written before these fields stay valid.
+    throttling: z
+      .object({
+        /** Steady-state requests per second for the whole stage (default 100). */
+        rateLimit: throttlingValue('requests per second').optional(),
+        /** Requests the stage may take at once above the rate (token bucket size, default 200). */
+        burstLimit: throttlingValue('requests').optional(),
+      })
+      .strict()
+      .optional(),
+    /** Which generation of the origin secret CloudFront sends (docs/security.md): raise it by one to rotate. */
+    originSecret: z
+      .object({ generation: z.number().int().min(1, 'expected 1 or more').max(1_000_000).optional() })
       .strict()
       .optional(),
     customDomain: customDomainSchema.optional(),

@@ -51,16 +51,18 @@ export function toProxyEvent(
   now = new Date(),
 ): APIGatewayProxyEvent {
   const url = new URL(request.url, 'http://127.0.0.1');
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Every map built from client data has no prototype: a header or query key named __proto__, constructor
+  // or toString is an ordinary key, as in the JSON event API Gateway sends (JSON.parse makes own keys).
+  const headers: Record<string, string> = Object.create(null);
+  const multiValueHeaders: Record<string, string[]> = Object.create(null);
   for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
     const name = request.rawHeaders[i]!;
     const value = request.rawHeaders[i + 1]!;
     headers[name] = value;
     multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
   }
-  const query: Record<string, string> = {};
-  const multiValueQuery: Record<string, string[]> = {};
+  const query: Record<string, string> = Object.create(null);
+  const multiValueQuery: Record<string, string[]> = Object.create(null);
   for (const [name, value] of url.searchParams) {
     query[name] = value;
     multiValueQuery[name] = [...(multiValueQuery[name] ?? []), value];
@@ -144,7 +146,7 @@ function apiGatewayTime(date: Date): string {
 
 /** Headers of a proxy result, single- and multi-value merged as API Gateway does. */
 export function resultHeaders(result: APIGatewayProxyResult): Record<string, string | string[]> {
-  const merged: Record<string, string | string[]> = {};
+  const merged: Record<string, string | string[]> = Object.create(null);
   for (const [name, value] of Object.entries(result.headers ?? {})) merged[name] = String(value);
   for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
     merged[name] = values.map(String);

@@ -6,14 +6,25 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { authorizerClaims, verifyDevToken } from '../auth/dev-tokens.js';
 import type { AuthMode } from '../config/schema.js';
+import { type Throttling, throttlingOf } from '../config/throttling.js';
 import { UserError } from '../errors.js';
 import { CORS, RUNTIME_ENV, WRITE_AUTH, WRITE_METHODS } from '../runtime/contract.js';
 import { type LocalStoreNames, type LocalStores, startLocalStores } from './local-stores.js';
 import { resolveRoute, resultHeaders, toProxyEvent } from './proxy-event.js';
 import { closeServer, type PublishedMessage } from './sns-sink.js';
+import { TokenBucket } from './throttle.js';
 
 /** API Gateway refuses payloads over 10 MB before the function sees them. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Headers of every answer `dev` gives by itself (API Gateway's gateway responses): the stack adds
+ * Access-Control-Allow-Origin to DEFAULT_4XX and DEFAULT_5XX, so a browser on another origin can read them.
+ */
+const GATEWAY_HEADERS = {
+  'Content-Type': 'application/json',
+  'Access-Control-Allow-Origin': CORS.allowOrigin,
+} as const;
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -28,6 +39,12 @@ export interface DevServerOptions {
   auth: { mode: AuthMode; secret: Buffer };
   /** The handler's log level (AWS_LAMBDA_LOG_LEVEL). */
   logLevel: string;
+  /** The stage throttling to model, 429 beyond it (the `dev` command passes the environment's; default: the stack's). */
+  throttling?: Throttling;
+  /** The clock of the throttling bucket (tests hold it still). */
+  clock?: () => number;
+  /** Awaited once the port is taken, before the stores start: lets a test see `dev` while it starts. */
+  startupGate?: Promise<unknown>;
   onRequest(line: { method: string; url: string; status: number; ms: number }): void;
   onPublish(message: PublishedMessage): void;
 }
@@ -44,18 +61,24 @@ export interface DevServer {
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   let handler: Handler | undefined;
+  let bucket: TokenBucket | undefined;
   const server = createServer((request, response) => {
-    if (!handler) {
-      response.writeHead(503).end();
+    if (!handler || !bucket) {
+      // The port is taken first (a busy port fails fast); until the stores are up, say so in JSON.
+      request.resume();
+      response
+        .writeHead(503, { ...GATEWAY_HEADERS, 'Retry-After': '1' })
+        .end(JSON.stringify({ message: 'serverless-infra dev is starting; retry in a moment.' }));
       return;
     }
-    void serve(handler, request, response, options);
+    void serve(handler, bucket, request, response, options);
   });
   await listen(server, options.port);
 
   let stores: LocalStores | undefined;
   let claimed = false;
   try {
+    await options.startupGate;
     const bundle = runtimeBundlePath();
     await claimDataDir(options.dataDir);
     claimed = true;
@@ -72,6 +95,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       AWS_LAMBDA_LOG_LEVEL: options.logLevel,
       [RUNTIME_ENV.writeAuth]: options.auth.mode === 'cognito' ? WRITE_AUTH.required : WRITE_AUTH.none,
     });
+    const throttling = options.throttling ?? throttlingOf(undefined);
+    bucket = new TokenBucket(throttling.rateLimit, throttling.burstLimit, options.clock);
     handler = ((await import(pathToFileURL(bundle).href)) as { handler: Handler }).handler;
   } catch (error) {
     await closeServer(server);
@@ -91,8 +116,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 }
 
+/** The stage throttling of the environment `dev` serves, read as `dev` reads the project file. */
 async function serve(
   handler: Handler,
+  bucket: TokenBucket,
   request: IncomingMessage,
   response: ServerResponse,
   options: DevServerOptions,
@@ -104,7 +131,11 @@ async function serve(
   try {
     const body = await readBody(request);
     const route = resolveRoute(method, new URL(url, 'http://127.0.0.1').pathname);
-    if (body === undefined) {
+    if (!bucket.take()) {
+      // The stage's throttling (THROTTLED, a DEFAULT_4XX gateway response), before auth and the function.
+      status = 429;
+      sendJson(response, status, { message: 'Too Many Requests' });
+    } else if (body === undefined) {
       status = 413;
       sendJson(response, status, { message: 'Request Too Long' });
     } else if (!route) {
@@ -159,11 +190,7 @@ function gatewayAuthorization(
     const message = check.reason === 'expired' ? 'The incoming token has expired' : 'Unauthorized';
     return {
       statusCode: 401,
-      headers: {
-        'Content-Type': 'application/json',
-        'x-amzn-ErrorType': 'UnauthorizedException',
-        'Access-Control-Allow-Origin': CORS.allowOrigin, // the stack's gateway response adds it too
-      },
+      headers: { ...GATEWAY_HEADERS, 'x-amzn-ErrorType': 'UnauthorizedException' },
       body: JSON.stringify({ message }),
     };
   }
@@ -181,8 +208,9 @@ async function invoke(handler: Handler, event: APIGatewayProxyEvent): Promise<AP
   return result;
 }
 
+/** An answer API Gateway gives by itself (a gateway response), with the headers the stack gives them. */
 function sendJson(response: ServerResponse, status: number, body: unknown) {
-  response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+  response.writeHead(status, GATEWAY_HEADERS).end(JSON.stringify(body));
 }
 
 /** The body, or undefined when it is over API Gateway's payload limit. */

@@ -16,6 +16,8 @@ const OPTIONAL_FLAGS: Array<keyof InitFlags> = [
   'waf',
   'waf-rate-limit',
   'domain',
+  'throttle-rate',
+  'throttle-burst',
 ];
 
 /**

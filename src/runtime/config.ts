@@ -31,7 +31,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
   };
 }
 
-/** Unset: a handler run outside the stack (tests, by hand). Any value but "none" fails closed. */
+/**
+ * Only an explicit "none" opens writes. Unset or anything else fails closed: a deployment or a test harness
+ * that forgets the variable refuses writes without an identity instead of accepting everyone's.
+ */
 function writeAuthOf(value: string | undefined): WriteAuth {
-  return value === undefined || value === WRITE_AUTH.none ? WRITE_AUTH.none : WRITE_AUTH.required;
+  return value === WRITE_AUTH.none ? WRITE_AUTH.none : WRITE_AUTH.required;
 }

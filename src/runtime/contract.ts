@@ -15,7 +15,7 @@ export const RUNTIME_ENV = {
   writeAuth: 'WRITE_AUTH',
 } as const;
 
-/** Values of RUNTIME_ENV.writeAuth. The stack always sets it; unset (a handler run by hand) means none. */
+/** Values of RUNTIME_ENV.writeAuth. The stack always sets it; unset or unknown means required (fail closed). */
 export const WRITE_AUTH = { required: 'required', none: 'none' } as const;
 
 /** Methods that change data: API Gateway's authorizer checks them (reads stay public and cacheable). */
@@ -26,6 +26,12 @@ export const TABLE_KEYS = {
   partitionKey: 'id',
   statusIndex: { name: 'byStatus', partitionKey: 'status', sortKey: 'createdAt' },
 } as const;
+
+/**
+ * The SNS message attribute that marks an item event (its value: the event, e.g. item.created). The owner's
+ * e-mail subscription filters these out (errors and alarms carry no such attribute): see docs/scale.md.
+ */
+export const ITEM_EVENT_ATTRIBUTE = 'itemEvent';
 
 /** Where the handler writes an item's metadata in the storage bucket: `items/<id>/metadata.json`. */
 export const METADATA_PREFIX = 'items/';
@@ -40,13 +46,14 @@ export const API_ROUTES = [
 export const CORS = {
   allowOrigin: '*',
   allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  // If-None-Match: a browser may revalidate (304). No X-Api-Key: the API key is CloudFront's, not a client's.
   allowHeaders: [
     'Content-Type',
     'Authorization',
     'If-Match',
+    'If-None-Match',
     'X-Amz-Date',
     'X-Amz-Security-Token',
-    'X-Api-Key',
   ],
   exposeHeaders: ['ETag', 'Location', 'X-Request-Id'],
   maxAgeSeconds: 600,

@@ -24,6 +24,8 @@ import { matchRoute } from './router.js';
 const config = readConfig();
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
+  // Numbers come back as NumberValue (their digits as text): an attribute may hold 38 digits.
+  unmarshallOptions: { wrapNumbers: true },
 });
 const notifications = new Notifications(new SNSClient({}), config.topicArn, config.environment);
 const routes = createItemsApi({

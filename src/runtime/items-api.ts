@@ -2,13 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { conflict, notFound, preconditionFailed, preconditionRequired } from './errors.js';
 import { type Item, type ItemsRepository, STATUS_SHARDS, WriteConflict } from './items-repository.js';
+import { stringifyJson } from './json.js';
 import type { MetadataStore } from './metadata-store.js';
 import type { Notifications } from './notifications.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import { type ApiRequest, ifMatchVersion, queryValue, readJsonBody } from './request.js';
 import { bodyETag, emptyResult, itemETag, jsonResult } from './response.js';
 import type { RouteTemplate } from './router.js';
-import { parseItemId, parseItemInput, parseItemPatch, parseLimit, parseStatus } from './validation.js';
+import {
+  applyMergePatch,
+  type ItemInput,
+  parseItemId,
+  parseItemInput,
+  parseLimit,
+  parseMergePatch,
+  parseStatus,
+} from './validation.js';
 
 export interface ItemsApiDeps {
   items: ItemsRepository;
@@ -25,7 +34,14 @@ export interface RouteContext {
 
 export type RouteHandler = (request: ApiRequest, context: RouteContext) => Promise<APIGatewayProxyResult>;
 
+/**
+ * PATCH takes a JSON merge patch (RFC 7396) under its own media type, and the same document sent as
+ * application/json (clients that cannot set the type): both mean "merge this into the item".
+ */
 const PATCH_TYPES = ['application/merge-patch+json', 'application/json'];
+
+/** With `If-Match: *`, a PATCH that loses a race to another write reads the item again, this many times. */
+const PATCH_ATTEMPTS = 3;
 
 export function createItemsApi({ items, metadata, notifications }: ItemsApiDeps) {
   const afterWrite = async (context: RouteContext, effects: Record<string, () => Promise<unknown>>) => {
@@ -40,12 +56,14 @@ export function createItemsApi({ items, metadata, notifications }: ItemsApiDeps)
     const status = parseStatus(queryValue(request, 'status'));
     const limit = parseLimit(queryValue(request, 'limit'));
     const token = queryValue(request, 'nextToken');
-    const cursors = token
-      ? decodePageToken(token, status, STATUS_SHARDS).cursors
-      : Array(STATUS_SHARDS).fill('start');
+    // An empty nextToken is not "no token": it is not a token this API returned (400).
+    const cursors =
+      token !== undefined
+        ? decodePageToken(token, status, STATUS_SHARDS).cursors
+        : Array(STATUS_SHARDS).fill('start');
     const page = await items.list(status, limit, cursors);
     const more = page.cursors.some((cursor) => cursor !== 'done');
-    const body = JSON.stringify({
+    const body = stringifyJson({
       items: page.items,
       nextToken: more ? encodePageToken({ status, cursors: page.cursors }) : null,
     });
@@ -55,7 +73,7 @@ export function createItemsApi({ items, metadata, notifications }: ItemsApiDeps)
   const get: RouteHandler = async (request, { id }) => {
     const item = await items.get(parseItemId(id));
     if (!item) throw notFound('No item with this id.');
-    return conditionalGet(request, itemETag(item.version), JSON.stringify(item));
+    return conditionalGet(request, itemETag(item.version), stringifyJson(item));
   };
 
   const create: RouteHandler = async (request, context) => {
@@ -82,25 +100,52 @@ export function createItemsApi({ items, metadata, notifications }: ItemsApiDeps)
     return jsonResult(201, item, { Location: `items/${item.id}`, ETag: itemETag(item.version) });
   };
 
-  const update =
-    (mode: 'replace' | 'merge'): RouteHandler =>
-    async (request, context) => {
-      const id = parseItemId(context.id);
-      const expected = ifMatchVersion(request);
-      const changes =
-        mode === 'replace'
-          ? parseItemInput(readJsonBody(request))
-          : parseItemPatch(readJsonBody(request, PATCH_TYPES));
-      if (expected === undefined) throw preconditionRequired();
-      let item: Item;
-      try {
-        item = await items.update(id, changes, mode, expected, new Date().toISOString());
-      } catch (error) {
+  /** PUT: the body replaces every client field of the item at the version If-Match names. */
+  const replace: RouteHandler = async (request, context) => {
+    const id = parseItemId(context.id);
+    const expected = ifMatchVersion(request);
+    const input = parseItemInput(readJsonBody(request));
+    if (expected === undefined) throw preconditionRequired();
+    return saveUpdate(context, () =>
+      items.update(id, input, expected, new Date().toISOString()).catch((error) => {
         throw writeConflictError(error);
+      }),
+    );
+  };
+
+  /**
+   * PATCH: the body is merged into the item (RFC 7396: nested objects merge, null removes), and the result
+   * must be a valid item. The merge needs the item, so it is read first and written back on condition that
+   * it is still at the version read; If-Match decides which version that may be.
+   */
+  const patch: RouteHandler = async (request, context) => {
+    const id = parseItemId(context.id);
+    const expected = ifMatchVersion(request);
+    const document = parseMergePatch(readJsonBody(request, PATCH_TYPES));
+    if (expected === undefined) throw preconditionRequired();
+    return saveUpdate(context, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const current = await items.get(id);
+        if (!current) throw notFound('No item with this id.');
+        if (expected !== '*' && current.version !== expected) throw staleVersion(current.version);
+        const merged = parseItemInput(applyMergePatch(clientFields(current), document));
+        try {
+          return await items.update(id, merged, current.version, new Date().toISOString());
+        } catch (error) {
+          // Changed between the read and the write: a named version is now stale; `*` tries again.
+          if (!(error instanceof WriteConflict) || expected !== '*') throw writeConflictError(error);
+          if (attempt >= PATCH_ATTEMPTS)
+            throw conflict('The item kept changing while it was patched; retry.');
+        }
       }
-      await afterWrite(context, { metadata: () => metadata.put(item) });
-      return jsonResult(200, item, { ETag: itemETag(item.version) });
-    };
+    });
+  };
+
+  const saveUpdate = async (context: RouteContext, write: () => Promise<Item>) => {
+    const item = await write();
+    await afterWrite(context, { metadata: () => metadata.put(item) });
+    return jsonResult(200, item, { ETag: itemETag(item.version) });
+  };
 
   const remove: RouteHandler = async (request, context) => {
     const id = parseItemId(context.id);
@@ -116,7 +161,7 @@ export function createItemsApi({ items, metadata, notifications }: ItemsApiDeps)
 
   const routes: Record<RouteTemplate, Record<string, RouteHandler>> = {
     '/items': { GET: list, POST: create },
-    '/items/{id}': { GET: get, PUT: update('replace'), PATCH: update('merge'), DELETE: remove },
+    '/items/{id}': { GET: get, PUT: replace, PATCH: patch, DELETE: remove },
   };
   return routes;
 }
@@ -124,9 +169,23 @@ export function createItemsApi({ items, metadata, notifications }: ItemsApiDeps)
 function writeConflictError(error: unknown): unknown {
   if (!(error instanceof WriteConflict)) return error;
   if (!error.current) return notFound('No item with this id.');
+  return staleVersion(error.current.version);
+}
+
+function staleVersion(current: number) {
   return preconditionFailed(
-    `The item changed: it is now at version ${error.current.version} (ETag ${itemETag(error.current.version)}). Read it again and retry.`,
+    `The item changed: it is now at version ${current} (ETag ${itemETag(current)}). Read it again and retry.`,
   );
+}
+
+/** The fields a client owns, as the document a merge patch applies to. */
+function clientFields(item: Item): ItemInput {
+  const fields: ItemInput = Object.create(null);
+  fields.name = item.name;
+  if (item.description !== undefined) fields.description = item.description;
+  if (item.tags !== undefined) fields.tags = item.tags;
+  if (item.attributes !== undefined) fields.attributes = item.attributes;
+  return fields;
 }
 
 /** 304 when the client already has this representation (If-None-Match), else 200 with the ETag. */

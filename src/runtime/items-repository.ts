@@ -2,12 +2,14 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  NumberValue,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { canonicalNumber, Decimal } from './json.js';
 import type { ShardCursor } from './page-token.js';
-import type { ItemInput, ItemPatch, ItemStatus } from './validation.js';
+import type { Attributes, AttributeValue, ItemInput, ItemStatus } from './validation.js';
 
 export interface Item extends ItemInput {
   id: string;
@@ -70,29 +72,25 @@ export class ItemsRepository {
   }
 
   /**
-   * Sets the client fields (PUT: all of them, absent optional ones removed; PATCH: the named ones, null
-   * removes) if the item exists and, unless `expectedVersion` is '*', is at that version.
+   * Replaces the client fields (absent optional ones are removed) if the item exists and, unless
+   * `expectedVersion` is '*', is at that version. A PATCH arrives here as the whole merged item.
    */
-  async update(
-    id: string,
-    changes: ItemInput | ItemPatch,
-    mode: 'replace' | 'merge',
-    expectedVersion: number | '*',
-    now: string,
-  ): Promise<Item> {
-    const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = { ':one': 1, ':now': now };
-    const set = ['#version = #version + :one', '#updatedAt = :now'];
+  async update(id: string, input: ItemInput, expectedVersion: number | '*', now: string): Promise<Item> {
+    const names: Record<string, string> = {
+      '#version': 'version',
+      '#updatedAt': 'updatedAt',
+      '#name': 'name',
+    };
+    const values: Record<string, unknown> = { ':one': 1, ':now': now, ':name': input.name };
+    const set = ['#version = #version + :one', '#updatedAt = :now', '#name = :name'];
     const remove: string[] = [];
-    for (const field of ['name', ...OPTIONAL_FIELDS] as const) {
-      const value = (changes as Record<string, unknown>)[field];
-      const absent = value === undefined || value === null;
-      if (absent && (mode === 'merge' ? value !== null : field === 'name')) continue;
+    const stored = toStoredFields(input);
+    for (const field of OPTIONAL_FIELDS) {
       names[`#${field}`] = field;
-      if (absent) remove.push(`#${field}`);
+      if (stored[field] === undefined) remove.push(`#${field}`);
       else {
         set.push(`#${field} = :${field}`);
-        values[`:${field}`] = value;
+        values[`:${field}`] = stored[field];
       }
     }
     let condition = 'attribute_exists(id)';
@@ -218,18 +216,60 @@ function shardOf(id: string): number {
 }
 
 function toStored(item: Item): Record<string, unknown> {
-  return { ...item, status: `${item.status}#${shardOf(item.id)}` };
+  return { ...item, ...toStoredFields(item), status: `${item.status}#${shardOf(item.id)}` };
 }
 
+/**
+ * The client fields as the document client must get them. Attributes go as a Map: the client marshals a
+ * plain object only if its `constructor` is Object, so an attribute named `constructor` would break it; and
+ * numbers go as NumberValue, which carries all 38 digits (a JavaScript number carries about 16).
+ */
+function toStoredFields(input: ItemInput): Record<(typeof OPTIONAL_FIELDS)[number], unknown> {
+  const attributes = input.attributes;
+  return {
+    description: input.description,
+    tags: input.tags,
+    attributes:
+      attributes &&
+      new Map(
+        Object.keys(attributes).map((name) => {
+          const value = attributes[name];
+          return [name, value instanceof Decimal ? NumberValue.from(value.text) : value];
+        }),
+      ),
+  };
+}
+
+/** An item as read with `wrapNumbers` (every number a NumberValue). */
 function fromStored(stored: Record<string, unknown>): Item {
-  const { id, status, createdAt, updatedAt, version, name, description, tags, attributes } =
-    stored as unknown as Item;
+  const { id, status, createdAt, updatedAt, version, name, description, tags, attributes } = stored as Omit<
+    Item,
+    'version' | 'attributes'
+  > & { version: NumberValue; attributes?: Record<string, unknown> };
   // A stable field order, whatever order the store returns attributes in.
-  const item: Item = { id, status: status.split('#')[0] as ItemStatus, createdAt, updatedAt, version, name };
+  const item: Item = {
+    id,
+    status: status.split('#')[0] as ItemStatus,
+    createdAt,
+    updatedAt,
+    version: Number(String(version)),
+    name,
+  };
   if (description !== undefined) item.description = description;
   if (tags !== undefined) item.tags = tags;
-  if (attributes !== undefined) item.attributes = attributes;
+  if (attributes !== undefined) item.attributes = fromStoredAttributes(attributes);
   return item;
+}
+
+function fromStoredAttributes(stored: Record<string, unknown>): Attributes {
+  const attributes: Attributes = Object.create(null);
+  for (const [name, value] of Object.entries(stored)) {
+    attributes[name] =
+      value instanceof NumberValue
+        ? new Decimal(canonicalNumber(value.toString()))
+        : (value as AttributeValue);
+  }
+  return attributes;
 }
 
 function isConditionFailure(error: unknown): boolean {

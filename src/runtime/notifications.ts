@@ -1,5 +1,7 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
+import { ITEM_EVENT_ATTRIBUTE } from './contract.js';
 import type { Item } from './items-repository.js';
+import { stringifyJson } from './json.js';
 
 /** At most one error e-mail per window per function instance, so that an outage does not flood the inbox. */
 export const ERROR_NOTIFICATION_WINDOW_MS = 60_000;
@@ -16,7 +18,15 @@ export class Notifications {
   ) {}
 
   async itemCreated(item: Item): Promise<void> {
-    await this.publish(`[${this.environment}] Item created: ${item.name}`, { event: 'item.created', item });
+    await this.publish(
+      `[${this.environment}] Item created: ${item.name}`,
+      { event: 'item.created', item },
+      {
+        // Kept off the owner's e-mail by its subscription filter (one message per create would exceed SNS's
+        // e-mail rate); queues or functions subscribed to the topic get it.
+        [ITEM_EVENT_ATTRIBUTE]: { DataType: 'String', StringValue: 'item.created' },
+      },
+    );
   }
 
   /** Returns whether a notification was sent (false inside the rate-limit window). */
@@ -37,13 +47,18 @@ export class Notifications {
     return true;
   }
 
-  private async publish(subject: string, message: Record<string, unknown>): Promise<void> {
+  private async publish(
+    subject: string,
+    message: Record<string, unknown>,
+    attributes?: PublishCommandInput['MessageAttributes'],
+  ): Promise<void> {
     await this.sns.send(
       new PublishCommand({
         TopicArn: this.topicArn,
+        ...(attributes ? { MessageAttributes: attributes } : {}),
         // SNS subjects: ASCII printable, at most 100 characters.
         Subject: subject.replace(/[^\x20-\x7e]/g, '?').slice(0, 100),
-        Message: JSON.stringify(message, null, 2),
+        Message: stringifyJson(message, 2),
       }),
     );
   }

@@ -16,6 +16,13 @@ export interface PageToken {
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const MAX_TOKEN_LENGTH = 2048;
 
+/** A timestamp as the server writes them (toISOString): the right shape and a real instant (no month 99). */
+function isTimestamp(value: string): boolean {
+  if (!ISO_TIME.test(value)) return false;
+  const time = new Date(value);
+  return !Number.isNaN(time.getTime()) && time.toISOString() === value;
+}
+
 export function encodePageToken(token: PageToken): string {
   const c = token.cursors.map((cursor) =>
     cursor === 'start' ? null : cursor === 'done' ? 0 : [cursor.createdAt, cursor.id],
@@ -65,7 +72,7 @@ function isWire(value: unknown): value is Wire {
         (Array.isArray(c) &&
           c.length === 2 &&
           typeof c[0] === 'string' &&
-          ISO_TIME.test(c[0]) &&
+          isTimestamp(c[0]) &&
           typeof c[1] === 'string' &&
           isItemId(c[1])),
     )

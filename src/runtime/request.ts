@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ApiError, badRequest, payloadTooLarge, unsupportedMediaType } from './errors.js';
+import { JsonDepthError, MAX_JSON_DEPTH, parseJson } from './json.js';
 
 /** API Gateway allows 10 MB; an item is small, so anything bigger than this is refused before parsing. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -34,7 +35,8 @@ export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
 const JSON_TYPES = ['application/json'];
 
 /**
- * The body as JSON, or a 4xx saying what is wrong: no body, a content type other than JSON, a charset other
+ * The body as JSON (numbers with all their digits, objects without a prototype: json.ts), or a 4xx saying
+ * what is wrong: no body, a content type other than JSON, a charset other
  * than UTF-8, a compressed body, too many bytes, bytes that are not UTF-8, or text that is not JSON.
  */
 export function readJsonBody(request: ApiRequest, acceptedTypes: readonly string[] = JSON_TYPES): unknown {
@@ -64,8 +66,11 @@ export function readJsonBody(request: ApiRequest, acceptedTypes: readonly string
     throw badRequest('InvalidEncoding', 'The body is not valid UTF-8.');
   }
   try {
-    return JSON.parse(text);
-  } catch {
+    return parseJson(text);
+  } catch (error) {
+    if (error instanceof JsonDepthError) {
+      throw badRequest('ValidationError', `body: nested deeper than ${MAX_JSON_DEPTH} levels`);
+    }
     throw badRequest('InvalidJson', 'The body is not valid JSON.');
   }
 }

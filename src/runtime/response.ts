@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { CORS } from './contract.js';
+import { stringifyJson } from './json.js';
 
 /** GETs may be cached briefly by CloudFront and browsers; a write is visible within this many seconds. */
 export const GET_MAX_AGE_SECONDS = 5;
@@ -10,7 +11,7 @@ export function jsonResult(
   body: unknown,
   headers: Record<string, string> = {},
 ): APIGatewayProxyResult {
-  return { statusCode, headers, body: JSON.stringify(body) };
+  return { statusCode, headers, body: stringifyJson(body) };
 }
 
 export function emptyResult(statusCode: number, headers: Record<string, string> = {}): APIGatewayProxyResult {

@@ -1,4 +1,5 @@
 import { badRequest } from './errors.js';
+import { Decimal, isJsonObject, type JsonObject } from './json.js';
 
 /** Fields only the server sets; a body that names one is refused rather than silently ignored. */
 export const SERVER_FIELDS = ['id', 'status', 'createdAt', 'updatedAt', 'version'] as const;
@@ -7,29 +8,25 @@ export const SERVER_FIELDS = ['id', 'status', 'createdAt', 'updatedAt', 'version
 export const ITEM_STATUSES = ['active'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
-/** An attribute holds one scalar. */
-export type AttributeValue = string | number | boolean | null;
+/** An attribute holds one scalar; a number keeps all its digits (json.ts). */
+export type AttributeValue = string | Decimal | boolean | null;
+
+/** Attribute names to values, in an object without a prototype: any name that fits the pattern is just a key. */
+export type Attributes = { [name: string]: AttributeValue };
 
 /** The fields a client owns: POST and PUT send all of them (missing optional ones are absent). */
 export interface ItemInput {
   name: string;
   description?: string;
   tags?: string[];
-  attributes?: Record<string, AttributeValue>;
-}
-
-/** PATCH is a JSON merge patch (RFC 7396) of the client fields: null removes an optional field. */
-export interface ItemPatch {
-  name?: string;
-  description?: string | null;
-  tags?: string[] | null;
-  attributes?: Record<string, AttributeValue> | null;
+  attributes?: Attributes;
 }
 
 /*
  * The body rules. They are written by hand, not with zod: zod/mini alone would take 17-23 KB of the handler's
  * 30 KB bundle budget (docs/runtime.md). test/runtime/body-rules.test.ts holds the same rules written in zod
- * and checks, over generated bodies, that both accept and refuse exactly the same ones.
+ * and checks, over generated bodies, that both accept and refuse exactly the same ones; the documented limits
+ * are also tested as literal boundary cases there.
  */
 export const FIELD_LIMITS = {
   name: 200,
@@ -40,11 +37,18 @@ export const FIELD_LIMITS = {
   attributeText: 1000,
 } as const;
 
+/**
+ * DynamoDB numbers: up to 38 significant digits, magnitude from 1e-130 to 9.9999999999999999999999999999999999999e125
+ * (the Number type in the DynamoDB developer guide). Every number in that range is stored and read back exactly.
+ */
+export const NUMBER_LIMITS = { digits: 38, minExponent: -130, maxExponent: 125 } as const;
+const NUMBER_RANGE_TEXT =
+  '0, or at most 38 significant digits with a magnitude from 1e-130 up to (not including) 1e126';
+
 // A lone surrogate cannot be stored as UTF-8: DynamoDB would silently replace it, so refuse it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// DynamoDB numbers span 1e-130..1e126 with 38 digits; keep well inside so a stored number reads back equal.
-const NUMBER_RANGE = { min: 1e-100, max: 1e100, text: '0 or within 1e-100..1e100' };
 const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
+const ATTRIBUTE_NAME_TEXT = 'invalid attribute name (a letter, then up to 63 of A-Z a-z 0-9 _ . : -)';
 
 /** Checks one value found at `where` (a field path such as `tags.2`) and returns it, or throws a 400. */
 type Rule<T> = (value: unknown, where: string) => T;
@@ -68,34 +72,45 @@ const tagList: Rule<string[]> = (value, where) => {
   return value.map((each, index) => tag(each, `${where}.${index}`));
 };
 
+/** A number as DynamoDB can store it exactly, or a 400 that states the range. */
+const storableNumber: Rule<Decimal> = (value, where) => {
+  // A plain number arrives only from code (tests); a request body's numbers are Decimals (json.ts).
+  const decimal = value instanceof Decimal ? value : new Decimal(String(value));
+  const { digits, exponent } = decimal.parts;
+  if (
+    digits !== '0' &&
+    (digits.length > NUMBER_LIMITS.digits ||
+      exponent < NUMBER_LIMITS.minExponent ||
+      exponent > NUMBER_LIMITS.maxExponent)
+  ) {
+    throw invalid(where, `must be ${NUMBER_RANGE_TEXT}`);
+  }
+  return decimal;
+};
+
 const attributeText = text(FIELD_LIMITS.attributeText);
 const attributeValue: Rule<AttributeValue> = (value, where) => {
   if (typeof value === 'string') return attributeText(value, where);
-  if (typeof value === 'number') {
-    const size = Math.abs(value);
-    if (value !== 0 && !(size >= NUMBER_RANGE.min && size <= NUMBER_RANGE.max)) {
-      throw invalid(where, `must be ${NUMBER_RANGE.text}`);
-    }
-    return value;
-  }
+  if (value instanceof Decimal || (typeof value === 'number' && Number.isFinite(value)))
+    return storableNumber(value, where);
   if (typeof value === 'boolean' || value === null) return value;
   throw invalid(where, 'expected a string, a number, a boolean or null');
 };
-const attributeMap: Rule<Record<string, AttributeValue>> = (value, where) => {
-  if (!isObject(value)) throw invalid(where, 'expected an object');
-  const entries = Object.entries(value);
-  if (entries.length > FIELD_LIMITS.attributes)
+
+function attributeName(name: string, where: string): void {
+  // Checked before it becomes a key: the pattern also keeps out __proto__.
+  if (!ATTRIBUTE_NAME.test(name)) throw invalid(`${where}.${name}`, ATTRIBUTE_NAME_TEXT);
+}
+
+const attributeMap: Rule<Attributes> = (value, where) => {
+  if (!isJsonObject(value)) throw invalid(where, 'expected an object');
+  const names = Object.keys(value);
+  if (names.length > FIELD_LIMITS.attributes)
     throw invalid(where, `too many (max ${FIELD_LIMITS.attributes})`);
-  const attributes: Record<string, AttributeValue> = {};
-  for (const [name, each] of entries) {
-    // Checked before it becomes a key: the pattern also keeps out __proto__.
-    if (!ATTRIBUTE_NAME.test(name)) {
-      throw invalid(
-        `${where}.${name}`,
-        'invalid attribute name (a letter, then up to 63 of A-Z a-z 0-9 _ . : -)',
-      );
-    }
-    attributes[name] = attributeValue(each, `${where}.${name}`);
+  const attributes: Attributes = Object.create(null);
+  for (const name of names) {
+    attributeName(name, where);
+    attributes[name] = attributeValue(value[name], `${where}.${name}`);
   }
   return attributes;
 };
@@ -107,19 +122,51 @@ const FIELD_RULES: { [K in keyof ItemInput]-?: Rule<ItemInput[K]> } = {
   attributes: attributeMap,
 };
 
+/** The client fields of a POST/PUT body (or of an item after a merge patch), in a new object. */
 export function parseItemInput(body: unknown): ItemInput {
-  return parseFields(body, 'replace') as ItemInput;
+  const fields = checkFieldNames(body);
+  if (!Object.hasOwn(fields, 'name')) throw invalid('name', 'required');
+  const input: Record<string, unknown> = {};
+  for (const [name, rule] of Object.entries(FIELD_RULES)) {
+    if (Object.hasOwn(fields, name)) input[name] = rule(fields[name], name);
+  }
+  return input as unknown as ItemInput;
 }
 
-export function parseItemPatch(body: unknown): ItemPatch {
-  const patch = parseFields(body, 'merge');
+/**
+ * A PATCH body: a JSON merge patch (RFC 7396) of the client fields. Its shape is checked here (an object,
+ * only client fields, `name` not removed, attribute names that fit the pattern); the values are checked on
+ * the item the patch produces (applyMergePatch, then parseItemInput), where the limits apply.
+ */
+export function parseMergePatch(body: unknown): JsonObject {
+  const patch = checkFieldNames(body);
   if (Object.keys(patch).length === 0) throw badRequest('ValidationError', 'The patch changes no field.');
+  if (patch.name === null) throw invalid('name', 'cannot be removed');
+  if (isJsonObject(patch.attributes)) {
+    for (const name of Object.keys(patch.attributes)) attributeName(name, 'attributes');
+  }
   return patch;
 }
 
-/** The client fields of a body, in a new object; `merge` makes every field optional and null a removal. */
-function parseFields(body: unknown, mode: 'replace' | 'merge'): ItemPatch {
-  if (!isObject(body)) throw badRequest('ValidationError', 'The body must be a JSON object.');
+/**
+ * RFC 7396 section 2: members of the patch replace those of the target, objects merge recursively, and null
+ * removes a member. The target is not changed; the result has no prototype.
+ */
+export function applyMergePatch(target: unknown, patch: unknown): unknown {
+  if (!isJsonObject(patch)) return patch;
+  const result: JsonObject = Object.create(null);
+  if (isJsonObject(target)) for (const key of Object.keys(target)) result[key] = target[key];
+  for (const key of Object.keys(patch)) {
+    const value = patch[key];
+    if (value === null) delete result[key];
+    else result[key] = applyMergePatch(result[key], value);
+  }
+  return result;
+}
+
+/** The body as an object naming only client fields, or the 400 that says what is wrong. */
+function checkFieldNames(body: unknown): JsonObject {
+  if (!isJsonObject(body)) throw badRequest('ValidationError', 'The body must be a JSON object.');
   const names = Object.keys(body);
   const owned = SERVER_FIELDS.filter((name) => names.includes(name));
   if (owned.length > 0) {
@@ -130,26 +177,7 @@ function parseFields(body: unknown, mode: 'replace' | 'merge'): ItemPatch {
   }
   const unknown = names.filter((name) => !Object.hasOwn(FIELD_RULES, name));
   if (unknown.length > 0) throw invalid('body', `unknown field(s) ${unknown.join(', ')}`);
-
-  const fields: Record<string, unknown> = {};
-  for (const [name, rule] of Object.entries(FIELD_RULES)) {
-    if (!Object.hasOwn(body, name)) {
-      if (name === 'name' && mode === 'replace') throw invalid(name, 'required');
-      continue;
-    }
-    const value = body[name];
-    if (value === null && mode === 'merge') {
-      if (name === 'name') throw invalid(name, 'cannot be removed');
-      fields[name] = null;
-    } else {
-      fields[name] = rule(value, name);
-    }
-  }
-  return fields;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return body;
 }
 
 /** Ids are the server's UUIDs (v4, lower case); anything else cannot name an item. */

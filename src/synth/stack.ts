@@ -4,17 +4,19 @@ import type { StackProps } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import { securitySettings, securityWarnings } from '../auth/settings.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
+import { throttlingOf } from '../config/throttling.js';
 import { RUNTIME_ENV, WRITE_AUTH } from '../runtime/contract.js';
 import { LIVE_ALIAS, OUTPUTS, type OutputName, PARAMETERS, STACK_TAGS } from '../stack-contract.js';
 import { requireCdk } from './cdk-modules.js';
 import { Api } from './constructs/api.js';
 import { Auth } from './constructs/auth.js';
-import { Cdn } from './constructs/cdn.js';
+import { Cdn, VIEWER_ADDRESS_HEADER } from './constructs/cdn.js';
 import { Compute } from './constructs/compute.js';
 import { Data } from './constructs/data.js';
 import { Encryption } from './constructs/encryption.js';
 import { Notifications } from './constructs/notifications.js';
 import { Observability } from './constructs/observability.js';
+import { ORIGIN_KEY_HEADER, OriginLock } from './constructs/origin-lock.js';
 import { Release } from './constructs/release.js';
 import { Storage } from './constructs/storage.js';
 import { Waf } from './constructs/waf.js';
@@ -48,6 +50,7 @@ export class ServerlessStack extends Stack {
   readonly compute: Compute;
   readonly api: Api;
   readonly cdn: Cdn;
+  readonly originLock: OriginLock;
   readonly observability: Observability;
   readonly release: Release;
   /** Absent under `auth: none` (never in Production). */
@@ -110,12 +113,21 @@ export class ServerlessStack extends Stack {
     );
     this.api = new Api(this, 'Api', {
       handler: this.compute.alias,
+      throttling: throttlingOf(env),
       retainData,
       writeAuthorizer: this.auth?.authorizer,
       firewall: security.waf.enabled,
     });
+    this.originLock = new OriginLock(this, 'OriginLock', {
+      api: this.api.api,
+      generation: env.originSecret?.generation ?? 1,
+    });
     this.waf = security.waf.enabled
-      ? new Waf(this, 'Waf', { stage: this.api.api.deploymentStage, rateLimit: security.waf.rateLimit })
+      ? new Waf(this, 'Waf', {
+          stage: this.api.api.deploymentStage,
+          rateLimit: security.waf.rateLimit,
+          viewerAddressHeader: VIEWER_ADDRESS_HEADER,
+        })
       : undefined;
     this.cdn = new Cdn(this, 'Cdn', {
       api: this.api.api,
@@ -123,6 +135,11 @@ export class ServerlessStack extends Stack {
       geoAllowList: env.geoAllowList,
       customDomain: security.customDomain,
       firewallOnOrigin: security.waf.enabled,
+      originKey: {
+        header: ORIGIN_KEY_HEADER,
+        value: this.originLock.headerValue,
+        acceptedKeys: this.originLock.acceptedKeys,
+      },
     });
     this.observability = new Observability(this, 'Observability', {
       alias: this.compute.alias,

@@ -128,6 +128,32 @@ describe('init without a terminal', () => {
     expect(await readFile(file(), 'utf8')).toBe(before);
   });
 
+  it('sets the stage throttling from flags or environment variables, and refuses values out of range', async () => {
+    const flags = await runCli(['init', ...FLAGS, '--throttle-rate', '250', '--throttle-burst', '500'], {
+      cwd,
+    });
+    expect(flags.code, flags.stderr).toBe(0);
+    expect((await read()).environments.Production!.throttling).toEqual({ rateLimit: 250, burstLimit: 500 });
+    const fromEnv = await runCli(['init', ...FLAGS, '--force'], {
+      cwd,
+      env: { SERVERLESS_INFRA_THROTTLE_BURST: '900' },
+    });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect((await read()).environments.Production!.throttling).toEqual({ rateLimit: 250, burstLimit: 900 });
+    const before = await readFile(file(), 'utf8');
+    for (const [flag, value, expected] of [
+      ['--throttle-rate', '0', 'greater than or equal to 1'],
+      ['--throttle-burst', '1000001', 'less than or equal to 1000000'],
+      ['--throttle-rate', 'fast', 'Expected an integer'],
+    ] as const) {
+      const bad = await runCli(['init', ...FLAGS, '--force', flag, value], { cwd });
+      expect(bad.code, `${flag} ${value}`).toBe(2);
+      expect(bad.stderr).toContain(`Parsing ${flag}`);
+      expect(bad.stderr).toContain(expected);
+    }
+    expect(await readFile(file(), 'utf8')).toBe(before);
+  });
+
   it('prints a JSON error object under --json', async () => {
     const result = await runCli(['init', '--json'], { cwd });
     expect(result.code).toBe(2);

@@ -53,6 +53,19 @@ describe('planInit', () => {
     ]);
   });
 
+  it('merges throttling answers into what the file has, and keeps the origin secret generation', () => {
+    const first = planInit(undefined, { ...production, throttling: { rateLimit: 300 } }).project;
+    first.environments.Production!.originSecret = { generation: 4 };
+    const plan = planInit(first, { ...production, throttling: { burstLimit: 600 } });
+    expect(plan.project.environments.Production).toMatchObject({
+      throttling: { rateLimit: 300, burstLimit: 600 },
+      originSecret: { generation: 4 },
+    });
+    expect(plan.changes).toEqual([
+      { field: 'throttling', from: { rateLimit: 300 }, to: { rateLimit: 300, burstLimit: 600 } },
+    ]);
+  });
+
   it('adds a second environment with its own id and leaves the first untouched', () => {
     const first = planInit(undefined, production).project;
     const both = planInit(first, {
@@ -91,6 +104,41 @@ describe('project file', () => {
       'environments.Production.resourceId: expected 8 lowercase letters or digits',
     );
     expect(error.message).toContain('environments.Production.region: expected an AWS region');
+  });
+
+  it('checks the stage throttling and the origin secret generation, naming the field', () => {
+    const project = planInit(undefined, production).project;
+    const valid = JSON.parse(serializeProject(project));
+    valid.environments.Production.throttling = { rateLimit: 2500, burstLimit: 5000 };
+    valid.environments.Production.originSecret = { generation: 3 };
+    expect(parseProject(JSON.stringify(valid), 'p.json').environments.Production).toMatchObject({
+      throttling: { rateLimit: 2500, burstLimit: 5000 },
+      originSecret: { generation: 3 },
+    });
+    for (const [throttling, problem] of [
+      [{ rateLimit: 0 }, 'environments.Production.throttling.rateLimit: expected at least 1'],
+      [
+        { burstLimit: 1.5 },
+        'environments.Production.throttling.burstLimit: expected a whole number of requests',
+      ],
+      [{ rateLimit: 2_000_000 }, 'environments.Production.throttling.rateLimit: expected at most 1,000,000'],
+      [{ rate: 5 }, 'environments.Production.throttling'],
+    ] as const) {
+      const broken = {
+        ...valid,
+        environments: { Production: { ...valid.environments.Production, throttling } },
+      };
+      const error = captureError(() => parseProject(JSON.stringify(broken), 'p.json'));
+      expect(error, JSON.stringify(throttling)).toBeInstanceOf(UsageError);
+      expect(error.message).toContain(problem);
+    }
+    const zero = {
+      ...valid,
+      environments: { Production: { ...valid.environments.Production, originSecret: { generation: 0 } } },
+    };
+    expect(captureError(() => parseProject(JSON.stringify(zero), 'p.json')).message).toContain(
+      'environments.Production.originSecret.generation: expected 1 or more',
+    );
   });
 
   it('reports invalid JSON as a usage error, not a stack trace', () => {

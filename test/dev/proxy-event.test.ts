@@ -94,3 +94,36 @@ it('resultHeaders merges single and multi-value headers', () => {
     }),
   ).toEqual({ A: '1', B: '2', C: ['x', 'y'] });
 });
+
+describe('client keys that are Object.prototype members', () => {
+  const HOSTILE = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+
+  it('are ordinary keys of every map of the event, with their values', () => {
+    const query = HOSTILE.map(
+      (name) => `${encodeURIComponent(name)}=q-${name}&${encodeURIComponent(name)}=r`,
+    ).join('&');
+    const event = toProxyEvent(
+      request({
+        url: `/items?${query}`,
+        rawHeaders: HOSTILE.flatMap((name) => [name, `h-${name}`, name, 'again']),
+      }),
+      { resource: '/items', pathParameters: null },
+    );
+    for (const name of HOSTILE) {
+      expect(Object.hasOwn(event.headers, name), name).toBe(true);
+      expect(event.headers[name]).toBe('again');
+      expect(event.multiValueHeaders[name]).toEqual([`h-${name}`, 'again']);
+      expect(event.queryStringParameters![name]).toBe('r');
+      expect(event.multiValueQueryStringParameters![name]).toEqual([`q-${name}`, 'r']);
+    }
+    // As API Gateway's JSON event would carry them: serialised and parsed back, the same keys.
+    const again = JSON.parse(JSON.stringify(event));
+    expect(Object.keys(again.headers).sort()).toEqual([...HOSTILE].sort());
+  });
+
+  it('no header named like a prototype member is invented where none was sent', () => {
+    const event = toProxyEvent(request(), { resource: '/items', pathParameters: null });
+    expect(event.headers.constructor).toBeUndefined();
+    expect(event.multiValueHeaders.toString).toBeUndefined();
+  });
+});

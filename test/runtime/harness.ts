@@ -21,7 +21,9 @@ export interface Harness {
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const published: PublishedMessage[] = [];
   const stores = await startLocalStores({ onPublish: (message) => published.push(message) });
-  Object.assign(process.env, { AWS_LAMBDA_LOG_LEVEL: 'FATAL' }, stores.env, env);
+  // Writes fail closed without WRITE_AUTH (src/runtime/config.ts): these tests open them on purpose, unless
+  // a test asks for WRITE_AUTH itself (test/security/handler-auth.test.ts).
+  Object.assign(process.env, { AWS_LAMBDA_LOG_LEVEL: 'FATAL', WRITE_AUTH: 'none' }, stores.env, env);
   const { handler } = await import('../../src/runtime/index.js');
   const s3 = new S3Client({});
   return {

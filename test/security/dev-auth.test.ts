@@ -1,6 +1,7 @@
 // `serverless-infra dev` models the deployed API's auth: writes need a token (`token --dev`), checked the way
 // API Gateway's Cognito authorizer checks one (401 {"message":"Unauthorized"} before the function runs);
 // reads are public. Driven through the built binary over HTTP.
+import { createHmac } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,5 +101,45 @@ describe('dev tokens', () => {
     });
     expect(verifyDevToken(secret, undefined)).toEqual({ ok: false, reason: 'missing' });
     expect(verifyDevToken(secret, 'Bearer not-a-jwt')).toEqual({ ok: false, reason: 'invalid' });
+  });
+});
+
+describe('dev tokens are checked as a Cognito ID token is (audience, issue time, validity)', () => {
+  const secret = Buffer.alloc(32, 2);
+  const NOW = Date.parse('2026-01-01T12:00:00Z');
+  const nowSeconds = NOW / 1000;
+  /** A token with any claims, signed with the project's secret (so only the claims can be wrong). */
+  const signed = (claims: object) => {
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+    return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+  };
+  const good = issueDevToken(secret, 'a@example.com', NOW).claims;
+
+  it('accepts what `token --dev` issues, and the same claims signed here', () => {
+    expect(verifyDevToken(secret, signed(good), NOW).ok).toBe(true);
+  });
+
+  it.each([
+    ['another audience (app client)', { aud: 'some-other-client' }],
+    ['no audience', { aud: undefined }],
+    ['issued in the future', { iat: nowSeconds + 3600, exp: nowSeconds + 7200 }],
+    [
+      'valid for more than a day (longer than Cognito issues)',
+      { iat: nowSeconds - 10, exp: nowSeconds + 400 * 86400 },
+    ],
+    ['expiring before it was issued', { iat: nowSeconds, exp: nowSeconds - 1 }],
+    ['a time that is not a whole number', { iat: 'yesterday' }],
+    ['an access token', { token_use: 'access' }],
+    ['an empty subject', { sub: '' }],
+  ])('refuses a token %s', (_, change) => {
+    expect(verifyDevToken(secret, signed({ ...good, ...change }), NOW)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+  });
+
+  it('says "expired" only for a token that was valid and ran out', () => {
+    expect(verifyDevToken(secret, signed(good), NOW + 3601 * 1000)).toEqual({ ok: false, reason: 'expired' });
   });
 });

@@ -139,7 +139,7 @@ describe('auth: none', () => {
 });
 
 describe('WAF', () => {
-  it('Production (default on): REGIONAL web ACL on the stage with managed rule groups and a forwarded-IP rate rule', () => {
+  it("Production (default on): REGIONAL web ACL on the stage with managed rule groups and a rate rule on the viewer's address", () => {
     const { json } = synthesized(PRODUCTION);
     const [aclId, acl] = only(json, 'AWS::WAFv2::WebACL');
     const props = acl.Properties as Record<string, Loose>;
@@ -148,15 +148,26 @@ describe('WAF', () => {
     const rules = props.Rules as Array<Record<string, Loose>>;
     const rate = rules.find((r) => r.Statement.RateBasedStatement);
     expect(rate).toMatchObject({
-      Action: { Block: {} },
+      Action: {
+        Block: {
+          CustomResponse: {
+            ResponseCode: 429,
+            CustomResponseBodyKey: 'TooManyRequests',
+            ResponseHeaders: [{ Name: 'Access-Control-Allow-Origin', Value: '*' }],
+          },
+        },
+      },
       Statement: {
         RateBasedStatement: {
           Limit: 1000,
           EvaluationWindowSec: 300,
           AggregateKeyType: 'FORWARDED_IP',
-          ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' },
+          ForwardedIPConfig: { HeaderName: 'True-Client-IP', FallbackBehavior: 'MATCH' },
         },
       },
+    });
+    expect(props.CustomResponseBodies).toEqual({
+      TooManyRequests: { ContentType: 'APPLICATION_JSON', Content: '{"message":"Too Many Requests"}' },
     });
     const managed = rules
       .filter((r) => r.Statement.ManagedRuleGroupStatement)

@@ -519,6 +519,8 @@ describe('Tags', () => {
       'AWS::ApiGateway::Authorizer',
       'AWS::ApiGateway::GatewayResponse',
       'AWS::WAFv2::WebACLAssociation',
+      // The origin lock (issue 14).
+      'AWS::ApiGateway::UsagePlanKey',
     ]);
     for (const env of [PRODUCTION, DEVELOPMENT]) {
       const { json, artifact } = synthesized(env);

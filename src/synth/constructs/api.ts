@@ -4,12 +4,14 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as cdk from 'aws-cdk-lib/core';
 import { Construct, type IConstruct } from 'constructs';
+import type { Throttling } from '../../config/throttling.js';
 import { API_ROUTES, CORS, WRITE_METHODS } from '../../runtime/contract.js';
 import { requireCdk } from '../cdk-modules.js';
 import { removalPolicyFor } from './removal.js';
 
 const {
   AccessLogFormat,
+  ApiKeySourceType,
   AuthorizationType,
   CfnAccount,
   EndpointType,
@@ -43,8 +45,8 @@ export const API_GATEWAY_LOG_ACTIONS = [
 export interface ApiProps {
   /** The alias `live`: every method invokes it, so CodeDeploy's weights apply to API traffic. */
   handler: IFunction;
-  /** Steady-state requests per second and burst for the whole stage. */
-  throttling?: { rateLimit: number; burstLimit: number };
+  /** Steady-state requests per second and burst for the whole stage (the environment's `throttling`). */
+  throttling: Throttling;
   retainData: boolean;
   /** Checks every write method (POST/PUT/PATCH/DELETE); reads stay public. None: writes are open (`auth: none`). */
   writeAuthorizer?: apigateway.IAuthorizer | undefined;
@@ -66,7 +68,7 @@ export class Api extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
-    const throttling = props.throttling ?? { rateLimit: 100, burstLimit: 200 };
+    const { throttling } = props;
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.THREE_MONTHS,
@@ -77,6 +79,9 @@ export class Api extends Construct {
       description: `serverless-infra items API (${Stack.of(this).stackName})`,
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       cloudWatchRole: false, // created below, scoped
+      // Every method needs the key only CloudFront holds (the OriginLock construct): no way around the edge.
+      apiKeySourceType: ApiKeySourceType.HEADER,
+      defaultMethodOptions: { apiKeyRequired: true },
       deployOptions: {
         stageName: API_STAGE,
         accessLogDestination: new LogGroupLogDestination(this.accessLogGroup),
@@ -126,14 +131,27 @@ export class Api extends Construct {
       }
     }
     // CORS preflight (OPTIONS) must answer without credentials: browsers never send them on a preflight.
+    // It still needs the origin key (CloudFront adds it to preflights too); CDK's preflight method sets none.
     for (const child of this.api.root.node.findAll()) {
-      if (child.node.id === 'OPTIONS') acknowledgePublicMethod(child, false);
+      if (child.node.id !== 'OPTIONS') continue;
+      acknowledgePublicMethod(child, false);
+      (child.node.defaultChild as apigateway.CfnMethod).apiKeyRequired = true;
     }
 
-    // API Gateway's own 401 (no or bad token) must carry CORS headers, or a browser sees a CORS error instead.
+    // API Gateway's own answers (401 without a token, 403 without the origin key or blocked by WAF, 413, 429
+    // when throttled, 5xx) must carry CORS headers, or a browser on another origin sees a CORS error instead.
+    const corsHeaders = { 'Access-Control-Allow-Origin': `'${CORS.allowOrigin}'` };
     this.api.addGatewayResponse('Unauthorized', {
       type: ResponseType.UNAUTHORIZED,
-      responseHeaders: { 'Access-Control-Allow-Origin': `'${CORS.allowOrigin}'` },
+      responseHeaders: corsHeaders,
+    });
+    this.api.addGatewayResponse('Default4xx', {
+      type: ResponseType.DEFAULT_4XX,
+      responseHeaders: corsHeaders,
+    });
+    this.api.addGatewayResponse('Default5xx', {
+      type: ResponseType.DEFAULT_5XX,
+      responseHeaders: corsHeaders,
     });
 
     Validations.of(this.api).acknowledge({

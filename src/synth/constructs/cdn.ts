@@ -15,6 +15,10 @@ const {
   CachePolicy,
   CacheQueryStringBehavior,
   Distribution,
+  Function: CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   GeoRestriction,
   HttpVersion,
   OriginRequestPolicy,
@@ -26,6 +30,13 @@ const { RestApiOrigin } = requireCdk('aws-cdk-lib/aws-cloudfront-origins') as ty
 const { Certificate } = requireCdk('aws-cdk-lib/aws-certificatemanager') as typeof acm;
 const { Duration, Validations } = requireCdk('aws-cdk-lib/core') as typeof cdk;
 
+/**
+ * The header a viewer-request function sets to the viewer's address, overwriting whatever the viewer sent.
+ * The WAF rate rule counts this address: X-Forwarded-For's first address is the viewer's to choose, and AWS
+ * WAF reads only the first one (ForwardedIPConfig).
+ */
+export const VIEWER_ADDRESS_HEADER = 'True-Client-IP';
+
 export interface CdnProps {
   api: RestApi;
   logsBucket: IBucket;
@@ -35,6 +46,8 @@ export interface CdnProps {
   customDomain?: { domainName: string; certificateArn: string } | undefined;
   /** The WAF web ACL sits on the API stage (REGIONAL), not on the distribution. */
   firewallOnOrigin: boolean;
+  /** The origin key (OriginLock): a header name and a dynamic reference to its value. */
+  originKey: { header: string; value: string; acceptedKeys: Construct[] };
 }
 
 /**
@@ -65,10 +78,31 @@ export class Cdn extends Construct {
       enableAcceptEncodingBrotli: true,
     });
 
+    // For the WAF's rate rule only; without WAF nothing reads the header.
+    const viewerAddress = props.firewallOnOrigin
+      ? new CloudFrontFunction(this, 'ViewerAddress', {
+          comment: `Sets ${VIEWER_ADDRESS_HEADER} to the viewer's IP address for the WAF rate rule`,
+          runtime: FunctionRuntime.JS_2_0,
+          code: FunctionCode.fromInline(
+            `async function handler(event) {\n  event.request.headers['${VIEWER_ADDRESS_HEADER.toLowerCase()}'] = { value: event.viewer.ip };\n  return event.request;\n}`,
+          ),
+        })
+      : undefined;
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'serverless-infra items API',
       defaultBehavior: {
-        origin: new RestApiOrigin(props.api),
+        // CloudFront overwrites a viewer's header of the same name with the origin custom header.
+        origin: new RestApiOrigin(props.api, {
+          customHeaders: { [props.originKey.header]: props.originKey.value },
+        }),
+        ...(viewerAddress
+          ? {
+              functionAssociations: [
+                { function: viewerAddress, eventType: FunctionEventType.VIEWER_REQUEST },
+              ],
+            }
+          : {}),
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: AllowedMethods.ALLOW_ALL,
         cachedMethods: CachedMethods.CACHE_GET_HEAD,
@@ -96,6 +130,8 @@ export class Cdn extends Construct {
         ? { geoRestriction: GeoRestriction.allowlist(...props.geoAllowList) }
         : {}),
     });
+    // CloudFront starts sending a new key only once API Gateway accepts it.
+    for (const key of props.originKey.acceptedKeys) this.distribution.node.addDependency(key);
     this.acknowledgeFindings(props);
   }
 
