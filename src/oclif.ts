@@ -7,8 +7,9 @@
 import { Help, type Interfaces } from '@oclif/core';
 
 export type { Hook, Interfaces } from '@oclif/core';
-// What oclif's plugins import besides the above (@oclif/plugin-help, -not-found, -autocomplete).
-export { Args, Command, execute, Flags, loadHelpClass, toConfiguredId, ux } from '@oclif/core';
+// loadHelpClass, toConfiguredId and ux: what oclif's plugins (help, not-found, autocomplete) import too;
+// settings: bin/run.js.
+export { Args, Command, execute, Flags, loadHelpClass, settings, toConfiguredId, ux } from '@oclif/core';
 
 /**
  * The help of `--help` and of the `help` command alike (package.json "oclif.helpClass" names it, here in the
