@@ -67,15 +67,21 @@ export interface RunningDev {
   exited: Promise<number | null>;
 }
 
-/** Starts `serverless-infra dev` on `port` and resolves once its whole banner is printed. */
+/**
+ * Starts `serverless-infra dev` on `port` and resolves once its whole banner is printed. `bin`: another
+ * executable than the built binary (an installed `serverless-infra`).
+ */
 export function startDev(options: {
   cwd: string;
   port: number;
   args?: string[];
   env?: Record<string, string>;
+  bin?: string;
 }): Promise<RunningDev> {
   const { cwd, port } = options;
-  const child = spawn(process.execPath, [BIN, 'dev', '--port', String(port), ...(options.args ?? [])], {
+  const args = ['dev', '--port', String(port), ...(options.args ?? [])];
+  const [command, argv] = options.bin ? [options.bin, args] : [process.execPath, [BIN, ...args]];
+  const child = spawn(command, argv, {
     cwd,
     env: cleanEnv(options.env),
     stdio: ['ignore', 'ignore', 'pipe'],

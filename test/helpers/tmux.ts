@@ -23,7 +23,7 @@ export class Terminal {
   }
 
   type(text: string): void {
-    execFileSync('tmux', ['send-keys', '-t', this.session, '-l', text]);
+    execFileSync('tmux', ['send-keys', '-t', this.session, '-l', '--', text]); // `--`: text may start with -
   }
 
   press(...keys: string[]): void {
