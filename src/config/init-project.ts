@@ -19,6 +19,7 @@ import {
   RELEASE_CONFIGS,
   type ReleaseConfig,
   SCHEMA_VERSION,
+  throttlingSchema,
 } from './schema.js';
 
 /** What `init` was told, by flags, environment variables or prompts. Unset optional fields keep their value. */
@@ -50,7 +51,7 @@ export interface InitPlan {
   environment: EnvironmentName;
   /** The environment is new to the file (or the file itself is). */
   created: boolean;
-  /** Values of an existing environment that the answers change: these need confirmation or --force. */
+  /** Values of an existing environment that the answers change: these need confirmation or --yes. */
   changes: FieldChange[];
 }
 
@@ -240,14 +241,15 @@ export function answersFromFlags(flags: InitFlags): GivenAnswers {
   }
   const { 'throttle-rate': rateLimit, 'throttle-burst': burstLimit } = flags;
   if (rateLimit !== undefined || burstLimit !== undefined) {
-    answers.throttling = checkField(
-      'throttling',
-      {
-        ...(rateLimit === undefined ? {} : { rateLimit }),
-        ...(burstLimit === undefined ? {} : { burstLimit }),
-      },
-      rateLimit === undefined ? '--throttle-burst' : '--throttle-rate',
-    );
+    const { shape } = throttlingSchema;
+    answers.throttling = {
+      ...(rateLimit === undefined
+        ? {}
+        : { rateLimit: checkValue(shape.rateLimit, rateLimit, '--throttle-rate') }),
+      ...(burstLimit === undefined
+        ? {}
+        : { burstLimit: checkValue(shape.burstLimit, burstLimit, '--throttle-burst') }),
+    };
   }
   if (flags.domain !== undefined && flags['certificate-arn'] !== undefined) {
     answers.customDomain = {

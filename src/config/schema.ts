@@ -79,6 +79,15 @@ const throttlingValue = (what: string) =>
     .min(THROTTLING_BOUNDS.min, `expected at least ${THROTTLING_BOUNDS.min} (0 would refuse every request)`)
     .max(THROTTLING_BOUNDS.max, `expected at most ${THROTTLING_BOUNDS.max.toLocaleString('en-US')}`);
 
+export const throttlingSchema = z
+  .object({
+    /** Steady-state requests per second for the whole stage (default 100). */
+    rateLimit: throttlingValue('requests per second').optional(),
+    /** Requests the stage may take at once above the rate (token bucket size, default 200). */
+    burstLimit: throttlingValue('requests').optional(),
+  })
+  .strict();
+
 export const environmentSchema = z
   .object({
     email: z.string().regex(EMAIL_PATTERN, 'expected an e-mail address such as ops@example.com'),
@@ -120,15 +129,7 @@ export const environmentSchema = z
       .strict()
       .optional(),
     // Scale (docs/scale.md). Optional: files written before these fields stay valid.
-    throttling: z
-      .object({
-        /** Steady-state requests per second for the whole stage (default 100). */
-        rateLimit: throttlingValue('requests per second').optional(),
-        /** Requests the stage may take at once above the rate (token bucket size, default 200). */
-        burstLimit: throttlingValue('requests').optional(),
-      })
-      .strict()
-      .optional(),
+    throttling: throttlingSchema.optional(),
     /** Which generation of the origin secret CloudFront sends (docs/security.md): raise it by one to rotate. */
     originSecret: z
       .object({ generation: z.number().int().min(1, 'expected 1 or more').max(1_000_000).optional() })

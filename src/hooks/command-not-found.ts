@@ -1,7 +1,7 @@
 import pluginNotFound from '@oclif/plugin-not-found';
 import levenshtein from 'fast-levenshtein';
 import { type Hook, toConfiguredId } from '../oclif.js';
-import { isInteractive } from '../ui/terminal.js';
+import { canPrompt } from '../ui/terminal.js';
 
 /** Exit code of an unknown command, as oclif's plugin-not-found and shells use it. */
 const COMMAND_NOT_FOUND = 127;
@@ -13,7 +13,7 @@ const COMMAND_NOT_FOUND = 127;
  * named in the error instead, with the plugin's exit code.
  */
 const hook: Hook.CommandNotFound = async function (opts) {
-  if (isInteractive({ json: opts.argv?.includes('--json') })) return pluginNotFound.call(this, opts);
+  if (canPrompt({ json: opts.argv?.includes('--json') })) return pluginNotFound.call(this, opts);
 
   const { config } = opts;
   const hidden = new Set(config.commands.filter((c) => c.hidden).map((c) => c.id));

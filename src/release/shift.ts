@@ -62,7 +62,7 @@ export async function planShift(context: ReleaseContext, request: ShiftRequest):
       {
         code: 'AlarmFiring',
         exitCode: ExitCode.FAILURE,
-        suggestion: 'Find out why first; pass --force to shift anyway.',
+        suggestion: 'Find out why first; pass --ignore-alarms to shift anyway.',
       },
     );
   }

@@ -14,7 +14,7 @@ export function startedLines(event: StartedEvent, reattach: string, watching: bo
     lines.push(`Started deployment ${style.bold(event.deploymentId)}: ${what}${how}`);
   }
   if (event.firingAlarms?.length) {
-    lines.push(style.yellow(`Alarm in ALARM (--force): ${event.firingAlarms.join(', ')}`));
+    lines.push(style.yellow(`Alarm in ALARM (--ignore-alarms): ${event.firingAlarms.join(', ')}`));
   }
   lines.push(style.dim(event.consoleUrl));
   lines.push(

@@ -76,7 +76,7 @@ describe('init without a terminal', () => {
     await expect(readFile(file())).rejects.toThrow(/ENOENT/);
   });
 
-  it('refuses a changed value without --force, then applies it with --force and keeps the id', async () => {
+  it('refuses a changed value without --yes, then applies it with --yes (or the old --force) and keeps the id', async () => {
     await runCli(['init', ...FLAGS], { cwd });
     const before = await readFile(file(), 'utf8');
     const refused = await runCli(['init', '-e', 'Production', '--email', 'other@example.com'], { cwd });
@@ -84,7 +84,7 @@ describe('init without a terminal', () => {
     expect(refused.stderr).toContain('email: "ops@example.com" → "other@example.com"');
     expect(await readFile(file(), 'utf8')).toBe(before);
 
-    const forced = await runCli(['init', '-e', 'Production', '--email', 'other@example.com', '--force'], {
+    const forced = await runCli(['init', '-e', 'Production', '--email', 'other@example.com', '--yes'], {
       cwd,
     });
     expect(forced.code).toBe(0);
@@ -93,6 +93,13 @@ describe('init without a terminal', () => {
     expect(project.environments.Production!.resourceId).toBe(
       JSON.parse(before).environments.Production.resourceId,
     );
+    // init's old --force still works, and says what replaced it.
+    const old = await runCli(['init', '-e', 'Production', '--email', 'third@example.com', '--force'], {
+      cwd,
+    });
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stderr).toContain('The "force" flag has been deprecated. Use "yes" instead.');
+    expect((await read()).environments.Production!.email).toBe('third@example.com');
   });
 
   it.each([
@@ -134,7 +141,7 @@ describe('init without a terminal', () => {
     });
     expect(flags.code, flags.stderr).toBe(0);
     expect((await read()).environments.Production!.throttling).toEqual({ rateLimit: 250, burstLimit: 500 });
-    const fromEnv = await runCli(['init', ...FLAGS, '--force'], {
+    const fromEnv = await runCli(['init', ...FLAGS, '--yes'], {
       cwd,
       env: { SERVERLESS_INFRA_THROTTLE_BURST: '900' },
     });
@@ -142,13 +149,12 @@ describe('init without a terminal', () => {
     expect((await read()).environments.Production!.throttling).toEqual({ rateLimit: 250, burstLimit: 900 });
     const before = await readFile(file(), 'utf8');
     for (const [flag, value, expected] of [
-      ['--throttle-rate', '0', 'greater than or equal to 1'],
-      ['--throttle-burst', '1000001', 'less than or equal to 1000000'],
+      ['--throttle-rate', '0', '--throttle-rate: 0: expected at least 1'],
+      ['--throttle-burst', '1000001', '--throttle-burst: 1000001: expected at most 1,000,000'],
       ['--throttle-rate', 'fast', 'Expected an integer'],
     ] as const) {
-      const bad = await runCli(['init', ...FLAGS, '--force', flag, value], { cwd });
+      const bad = await runCli(['init', ...FLAGS, '--yes', flag, value], { cwd });
       expect(bad.code, `${flag} ${value}`).toBe(2);
-      expect(bad.stderr).toContain(`Parsing ${flag}`);
       expect(bad.stderr).toContain(expected);
     }
     expect(await readFile(file(), 'utf8')).toBe(before);

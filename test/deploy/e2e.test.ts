@@ -261,7 +261,13 @@ describe('destroy', () => {
     expect(protectedStack.stderr).toMatch(/termination protection/);
     expect(protectedStack.code).toBe(1);
 
-    const destroyed = await run(dir, ['destroy', '--confirm', 'E2e-Production', '--force', '--json']);
+    const destroyed = await run(dir, [
+      'destroy',
+      '--confirm',
+      'E2e-Production',
+      '--disable-termination-protection',
+      '--json',
+    ]);
     expect(destroyed.code, destroyed.stderr).toBe(0);
     const result = json(destroyed);
     expect(result.outcome).toBe('destroyed');

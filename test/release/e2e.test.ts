@@ -220,7 +220,7 @@ describe('shift, through the built binary and the fake', () => {
       const firing = await cli('shift');
       expect(firing.code).toBe(1);
       expect(firing.stderr).toContain(`Alarm ${alarmName} is in ALARM`);
-      expect(firing.stderr).toContain('--force');
+      expect(firing.stderr).toContain('--ignore-alarms');
     } finally {
       await setAlarm('OK');
     }

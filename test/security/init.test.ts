@@ -53,7 +53,7 @@ describe('init security flags', () => {
     );
     expect(first.code, first.stderr).toBe(0);
     const again = await runCli(
-      ['init', '--email', 'other@example.com', '--region', 'eu-west-1', '-e', 'Staging', '--force'],
+      ['init', '--email', 'other@example.com', '--region', 'eu-west-1', '-e', 'Staging', '--yes'],
       { cwd },
     );
     expect(again.code, again.stderr).toBe(0);
