@@ -17,8 +17,8 @@ export const ExitCode = {
   RELEASE_ROLLED_BACK: 21,
   /** shift/rollback: the deployment was stopped (StopDeployment, `rollback`, the console). */
   RELEASE_STOPPED: 22,
-  /** shift/rollback: Ctrl-C detached from the watch; the deployment goes on in CodeDeploy. */
-  RELEASE_DETACHED: 23,
+  /** deploy, destroy, shift, rollback: Ctrl-C detached; the operation goes on in AWS (re-attach to follow it). */
+  DETACHED: 23,
 } as const;
 
 export class UserError extends Error {

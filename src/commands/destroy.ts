@@ -1,5 +1,6 @@
 import { BaseCommand } from '../base-command.js';
 import type { DestroyResult } from '../deploy/destroy.js';
+import { ExitCode } from '../errors.js';
 import { Flags } from '../oclif.js';
 
 export default class Destroy extends BaseCommand<typeof Destroy> {
@@ -27,9 +28,10 @@ was kept (DeletionPolicy Retain: the table, buckets and key in Production) and w
 
   async run(): Promise<DestroyResult> {
     const { destroyApp } = await import('../environment/destroy.js');
-    return destroyApp(await this.session(), await this.ui(), {
+    const result = await destroyApp(await this.session(), await this.ui(), {
       confirmName: this.flags.confirm,
       disableTerminationProtection: this.flags['disable-termination-protection'],
     });
+    return this.finish(result, result.outcome === 'detached' ? ExitCode.DETACHED : ExitCode.OK);
   }
 }

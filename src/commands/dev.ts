@@ -61,10 +61,11 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
     const environment = await this.environmentIfAny();
     const dataDir = path.resolve(DEV_DATA_DIR);
     const authMode = (flags.auth as ResolvedEnvironment['auth']) ?? environment?.auth ?? 'cognito';
-    const [{ startDevServer }, { devTokenSecret }, { throttlingOf }] = await Promise.all([
+    const [{ startDevServer }, { devTokenSecret }, { throttlingOf }, output] = await Promise.all([
       import('../dev/server.js'),
       import('../auth/dev-tokens.js'),
       import('../config/throttling.js'),
+      import('../ui/dev-output.js'),
     ]);
     const server = await startDevServer({
       port: flags.port,
@@ -78,30 +79,12 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
         ...(environment ? { bucketName: dataBucketName(environment.resourceId) } : {}),
       },
       logLevel: flags.verbose ? 'INFO' : 'WARN',
-      onRequest: ({ method, url, status, ms }) => {
-        const colour = status >= 500 ? style.red : status >= 400 ? style.yellow : style.green;
-        this.info(
-          `${style.dim(new Date().toISOString().slice(11, 19))} ${method} ${url} ${colour(String(status))} ${style.dim(`${ms} ms`)}`,
-        );
-      },
-      onPublish: ({ subject, message }) => {
-        this.info(`${style.cyan('SNS')} ${subject ?? '(no subject)'}`);
-        this.info(style.dim(message.replace(/^/gm, '    ')));
+      onRequest: (request) => this.info(output.requestLine(request)),
+      onPublish: (message) => {
+        for (const line of output.publishLines(message)) this.info(line);
       },
     });
-
-    this.info(
-      `${style.green('✔')} Items API on ${style.bold(server.url)}  ${style.dim(`(data: ${path.relative(process.cwd(), dataDir)})`)}`,
-    );
-    this.info(`  GET/POST ${server.url}/items   GET/PUT/PATCH/DELETE ${server.url}/items/{id}`);
-    this.info(
-      authMode === 'cognito'
-        ? `  writes need ${style.bold('Authorization: Bearer $(serverless-infra token --dev)')}; reads are public`
-        : style.yellow('  auth none: anyone may write'),
-    );
-    this.info(
-      style.dim(`  table ${server.names.tableName}, bucket ${server.names.bucketName}; Ctrl-C to stop`),
-    );
+    for (const line of output.bannerLines({ ...server, dataDir, auth: authMode })) this.info(line);
 
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

@@ -1,12 +1,8 @@
 import path from 'node:path';
 import { BaseCommand } from '../base-command.js';
 import type { FieldChange, InitAnswers, InitFlags, InitPlan } from '../config/init-project.js';
-import {
-  AUTH_MODES,
-  type EnvironmentConfig,
-  type EnvironmentName,
-  RELEASE_CONFIGS,
-} from '../config/schema.js';
+import type { EnvironmentConfig, EnvironmentName } from '../config/schema.js';
+import { projectFileFlags } from '../flags.js';
 import { Flags } from '../oclif.js';
 import { dataBucketName, logsBucketName } from '../stack-contract.js';
 import { style } from '../ui/style.js';
@@ -38,65 +34,7 @@ values given, keeps its resource id (it names the S3 buckets), and asks — or n
   ];
 
   static override flags = {
-    email: Flags.string({
-      summary: 'E-mail address that receives notifications.',
-      env: 'SERVERLESS_INFRA_EMAIL',
-    }),
-    'stack-name': Flags.string({
-      summary: 'CloudFormation stack name (default: ServerlessInfra-<environment>).',
-      env: 'SERVERLESS_INFRA_STACK_NAME',
-    }),
-    'release-strategy': Flags.string({
-      summary: 'How `shift` moves traffic: canary, linear, all-at-once, or a CodeDeploy Lambda config name.',
-      description: `canary = LambdaCanary10Percent5Minutes (default), linear = LambdaLinear10PercentEvery1Minute, \
-all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
-      env: 'SERVERLESS_INFRA_RELEASE_STRATEGY',
-    }),
-    'geo-allow': Flags.string({
-      summary:
-        'Countries CloudFront serves, as ISO 3166-1 alpha-2 codes separated by commas (default: everywhere).',
-      env: 'SERVERLESS_INFRA_GEO_ALLOW',
-    }),
-    'reserved-concurrency': Flags.integer({
-      summary: 'Reserved concurrency for the function (default: none, the account pool).',
-      env: 'SERVERLESS_INFRA_RESERVED_CONCURRENCY',
-    }),
-    handler: Flags.string({
-      summary: 'Your own Lambda handler entry (.ts/.js/.mjs exporting `handler`) instead of the items API.',
-      env: 'SERVERLESS_INFRA_HANDLER',
-    }),
-    auth: Flags.string({
-      summary: 'Who may write: cognito (signed-in users, default) or none (anyone; not for Production).',
-      options: [...AUTH_MODES],
-      env: 'SERVERLESS_INFRA_AUTH',
-    }),
-    waf: Flags.boolean({
-      summary: 'WAF in front of the API (default: on in Production, off elsewhere).',
-      allowNo: true,
-      env: 'SERVERLESS_INFRA_WAF',
-    }),
-    'waf-rate-limit': Flags.integer({
-      summary: 'Requests per client IP in 5 minutes before WAF blocks it (default 1000).',
-      env: 'SERVERLESS_INFRA_WAF_RATE_LIMIT',
-    }),
-    domain: Flags.string({
-      summary: 'Custom domain for CloudFront (with --certificate-arn, an ACM certificate in us-east-1).',
-      dependsOn: ['certificate-arn'],
-      env: 'SERVERLESS_INFRA_DOMAIN',
-    }),
-    'certificate-arn': Flags.string({
-      summary: 'ACM certificate (us-east-1) for --domain; sets TLS 1.2 as the minimum.',
-      dependsOn: ['domain'],
-      env: 'SERVERLESS_INFRA_CERTIFICATE_ARN',
-    }),
-    'throttle-rate': Flags.integer({
-      summary: 'Requests per second the API stage serves steadily (default 100; see docs/scale.md).',
-      env: 'SERVERLESS_INFRA_THROTTLE_RATE',
-    }),
-    'throttle-burst': Flags.integer({
-      summary: 'Requests the API stage takes at once above that rate (default 200).',
-      env: 'SERVERLESS_INFRA_THROTTLE_BURST',
-    }),
+    ...projectFileFlags,
     // Before --yes was every command's, init had its own --force for it.
     force: Flags.boolean({ hidden: true, deprecated: { to: 'yes' } }),
   };

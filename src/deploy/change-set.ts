@@ -207,15 +207,27 @@ const SYMBOL: Record<ChangeAction, string> = {
   dynamic: '?',
 };
 
-/** The change table as plain text lines (the caller colours destructive rows). */
-export function formatChangeRows(rows: ChangeRow[]): string[] {
+/**
+ * The change table as plain text lines. On a terminal (`columns`), a long logical id (a Lambda version's
+ * carries a hash) is shortened in the middle so that each row fits and its end — the replacement cause and
+ * the DATA LOSS flag — stays visible.
+ */
+export function formatChangeRows(rows: ChangeRow[], columns?: number | undefined): string[] {
   if (rows.length === 0) return ['  (no resource changes)'];
-  // The type first: its width is bounded, while logical ids (a Lambda version's carries a hash) are not,
-  // and a wide id column pushed the types past the terminal's edge.
+  // The type first: its width is bounded, while logical ids are not.
   const typeWidth = Math.max(...rows.map((r) => r.type.length));
   return rows.map((r) => {
     const why = r.replacementCauses.length > 0 ? `  (because of ${r.replacementCauses.join(', ')})` : '';
     const flag = r.destructive ? '  ⚠ DATA LOSS' : '';
-    return `  ${SYMBOL[r.action]} ${r.action.padEnd(8)} ${r.type.padEnd(typeWidth)}  ${r.logicalId}${why}${flag}`;
+    const head = `  ${SYMBOL[r.action]} ${r.action.padEnd(8)} ${r.type.padEnd(typeWidth)}  `;
+    const room = columns ? columns - head.length - why.length - flag.length : Number.POSITIVE_INFINITY;
+    return `${head}${elide(r.logicalId, room)}${why}${flag}`;
   });
+}
+
+/** `text` in at most `room` characters: its start and end kept, an ellipsis between (at least 8 shown). */
+export function elide(text: string, room: number): string {
+  if (text.length <= room) return text;
+  const keep = Math.max(8, room) - 1;
+  return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`;
 }

@@ -4,6 +4,7 @@ import { uploadTemplate } from './assets.js';
 import { type ChangeRow, createChangeSet, deleteChangeSet, formatChangeRows } from './change-set.js';
 import { planStack, type StackHooks } from './engine.js';
 import { callerIdentity } from './identity.js';
+import { reviewSecurity } from './security-review.js';
 import { type StackSource, TEMPLATE_BODY_LIMIT, templateBody, templateHash } from './stack-source.js';
 import { conditionOf } from './stack-state.js';
 import { renderTemplateDiff } from './template-diff.js';
@@ -18,6 +19,8 @@ export interface DiffResult {
   /** Why the stack differs (template, parameters, tags, termination protection); empty: nothing to do. */
   reasons: string[];
   changes: ChangeRow[];
+  /** IAM, resource-policy and security-group changes: whether deploy would ask for approval (broadening). */
+  security: { anyChange: boolean; broadening: boolean };
 }
 
 /**
@@ -41,7 +44,11 @@ export async function diffStack(
     hasChanges: false,
     reasons: plan.reasons ?? [],
     changes: [],
+    security: { anyChange: false, broadening: false },
   };
+  // The template diff below includes the security tables; the result says what deploy would have to approve.
+  const review = await reviewSecurity(plan.deployedTemplate, source.template);
+  result.security = { anyChange: review.anyChange, broadening: review.broadening };
   if (conditionOf(status ?? undefined) !== 'ready') {
     ui.info(
       plan.stack
@@ -84,6 +91,6 @@ export async function diffStack(
   );
   if (changeSet.hasChanges) await deleteChangeSet(cfn, source.stackName, changeSet.id);
   ui.result(`Resource changes (CloudFormation's view):`);
-  for (const line of formatChangeRows(changeSet.rows)) ui.result(line);
+  for (const line of formatChangeRows(changeSet.rows, ui.columns)) ui.result(line);
   return { ...result, hasChanges: changeSet.hasChanges, changes: changeSet.rows };
 }

@@ -18,6 +18,7 @@ import {
 } from './change-set.js';
 import { callerIdentity } from './identity.js';
 import { differences } from './no-op.js';
+import { type ApprovalLevel, approveSecurity, reviewSecurity } from './security-review.js';
 import { failureError, type OperationContext, prepareStack, startAndFollow } from './stack-operation.js';
 import { type StackSource, TEMPLATE_BODY_LIMIT, templateBody, templateHash } from './stack-source.js';
 import {
@@ -50,6 +51,8 @@ export interface DeployOptions {
   noWait?: boolean | undefined;
   /** Print the property-level diff too. */
   verbose?: boolean | undefined;
+  /** Which security changes need approval (default: those that broaden permissions). */
+  requireApproval?: ApprovalLevel | undefined;
   pollMs?: number | undefined;
   sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
 }
@@ -196,7 +199,7 @@ export async function deployStack(
   }
   result.changes = changeSet.rows;
   ui.info(`Changes to ${source.stackName} (${type}):`);
-  for (const line of formatChangeRows(changeSet.rows)) ui.info(line);
+  for (const line of formatChangeRows(changeSet.rows, ui.columns)) ui.info(line);
   if (options.verbose && type === 'UPDATE') {
     const { renderTemplateDiff } = await import('./template-diff.js');
     ui.info(
@@ -207,20 +210,30 @@ export async function deployStack(
     );
   }
   const destructive = destructiveRows(changeSet.rows);
-  if (destructive.length > 0) {
-    ui.warn(
-      `This change set would replace or delete data: ${destructive.map((r) => `${r.logicalId} (${r.type}, ${r.action})`).join(', ')}.`,
+  try {
+    // IAM and resource-policy changes: shown, and approved when they broaden permissions (--require-approval).
+    const deployed =
+      type === 'UPDATE'
+        ? (plan.deployedTemplate ?? (await currentTemplate(cfn, source.stackName)))
+        : undefined;
+    await approveSecurity(
+      ui,
+      await reviewSecurity(deployed, source.template),
+      options.requireApproval ?? 'broadening',
     );
-    try {
+    if (destructive.length > 0) {
+      ui.warn(
+        `This change set would replace or delete data: ${destructive.map((r) => `${r.logicalId} (${r.type}, ${r.action})`).join(', ')}.`,
+      );
       await confirmOrRefuse(
         ui,
         'Execute it anyway?',
         `Refusing a change set that replaces or deletes data (${destructive.map((r) => r.logicalId).join(', ')}) without --yes. Nothing was changed.`,
       );
-    } catch (error) {
-      await deleteChangeSet(cfn, source.stackName, changeSet.id);
-      throw error;
     }
+  } catch (error) {
+    await deleteChangeSet(cfn, source.stackName, changeSet.id);
+    throw error;
   }
 
   // 5. Execute and follow.
@@ -314,5 +327,5 @@ export async function currentTemplate(
   stackName: string,
 ): Promise<string | undefined> {
   const out = await cfn.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }));
-  return out.TemplateBody;
+  return out?.TemplateBody;
 }

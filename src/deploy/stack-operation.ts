@@ -80,8 +80,8 @@ export async function followOperation(ctx: OperationContext, options: FollowOpti
     const off = ctx.ui.onInterrupt(() => controller.abort());
     let result: WatchResult;
     try {
-      result = await ctx.ui.step(title, (report) =>
-        monitor.watch({
+      result = await ctx.ui.step(title, async (report) => {
+        const watched = await monitor.watch({
           stackName: options.stackName,
           after: options.after,
           expected: options.expected,
@@ -89,8 +89,11 @@ export async function followOperation(ctx: OperationContext, options: FollowOpti
           listener: progressListener(report),
           pollMs: ctx.pollMs,
           sleep: ctx.sleep,
-        }),
-      );
+        });
+        if (watched.outcome === 'interrupted')
+          report.interrupted('interrupted, still in progress in CloudFormation');
+        return watched;
+      });
     } finally {
       off();
     }

@@ -32,6 +32,6 @@ export function exitCodeOf(outcome: ReleaseOutcome): number {
     case 'stopped':
       return ExitCode.RELEASE_STOPPED;
     case 'detached':
-      return ExitCode.RELEASE_DETACHED;
+      return ExitCode.DETACHED;
   }
 }

@@ -17,6 +17,11 @@ export function commandUi(options: {
     mode,
     interactive: options.interactive,
     yes: options.yes,
+    columns: process.stderr.isTTY
+      ? process.stderr.columns
+      : process.stdout.isTTY
+        ? process.stdout.columns
+        : undefined,
     info: (line) => progress.line(line),
     // Warnings (e.g. `auth: none`, a destructive change) reach stderr even under --json, where progress is
     // silent: a CI log must not lose them, and stdout still holds only the result.

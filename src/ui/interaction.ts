@@ -2,8 +2,12 @@ import { CancelledError, ExitCode, UserError } from '../errors.js';
 
 /** What a running step can show: one line per event (plain output) and the live rows (terminal). */
 export interface StepReport {
+  /** One event: a line of its own in plain mode. */
   event(line: string): void;
+  /** The current picture (resource rows): shown under the step in live mode. */
   rows(text: string): void;
+  /** The step ends without being done (Ctrl-C): it is shown as stopped, with why, not as finished. */
+  interrupted(why: string): void;
 }
 
 /**
@@ -16,6 +20,8 @@ export interface Interaction {
   readonly interactive: boolean;
   /** --yes: every confirmation is answered yes. */
   readonly yes: boolean;
+  /** The terminal's width, when the output is a terminal (tables fit into it). */
+  readonly columns?: number | undefined;
   /** A human line on stderr (progress, explanations). */
   info(line: string): void;
   warn(line: string): void;

@@ -1,3 +1,4 @@
+import type { StepReport } from './interaction.js';
 import { style } from './style.js';
 import type { RendererMode } from './terminal.js';
 
@@ -8,16 +9,9 @@ import type { RendererMode } from './terminal.js';
  */
 export type ProgressMode = RendererMode;
 
-export interface StepReporter {
-  /** One event: a line of its own in plain mode. */
-  event(line: string): void;
-  /** The current picture (resource rows): shown under the task in live mode. */
-  rows(text: string): void;
-}
-
 export interface Progress {
   readonly mode: ProgressMode;
-  step<T>(title: string, run: (report: StepReporter) => Promise<T>): Promise<T>;
+  step<T>(title: string, run: (report: StepReport) => Promise<T>): Promise<T>;
   line(text: string): void;
 }
 
@@ -32,7 +26,8 @@ export function createProgress(
   if (mode === 'silent') {
     return {
       mode,
-      step: (_title, run) => run({ event: () => undefined, rows: () => undefined }),
+      step: (_title, run) =>
+        run({ event: () => undefined, rows: () => undefined, interrupted: () => undefined }),
       line: () => undefined,
     };
   }
@@ -42,14 +37,21 @@ export function createProgress(
       line: (text) => write(text),
       async step(title, run) {
         const started = Date.now();
+        let interrupted: string | undefined;
         write(`${timestamp()} ${title}…`);
         try {
           const value = await run({
             event: (line) => write(`${timestamp()}   ${line}`),
             rows: () => undefined,
+            interrupted: (why) => {
+              interrupted = why;
+            },
           });
+          const took = `${((Date.now() - started) / 1000).toFixed(1)}s`;
           write(
-            `${timestamp()} ${style.green('✔')} ${title} (${((Date.now() - started) / 1000).toFixed(1)}s)`,
+            interrupted === undefined
+              ? `${timestamp()} ${style.green('✔')} ${title} (${took})`
+              : `${timestamp()} ${style.yellow('■')} ${title}: ${interrupted} (${took})`,
           );
           return value;
         } catch (error) {
@@ -67,7 +69,7 @@ export function createProgress(
 }
 
 /** One listr2 task with the default renderer on stderr; the rows show under the title while it runs. */
-async function liveStep<T>(title: string, run: (report: StepReporter) => Promise<T>): Promise<T> {
+async function liveStep<T>(title: string, run: (report: StepReport) => Promise<T>): Promise<T> {
   const { Listr, ListrLogger, ProcessOutput, PRESET_TIMER } = await import('listr2');
   let value: T | undefined;
   const output = new ProcessOutput(process.stderr, process.stderr);
@@ -76,12 +78,18 @@ async function liveStep<T>(title: string, run: (report: StepReporter) => Promise
       {
         title,
         task: async (_ctx, task) => {
+          let interrupted: string | undefined;
           value = await run({
             event: () => undefined,
             rows: (text) => {
               task.output = text;
             },
+            interrupted: (why) => {
+              interrupted = why;
+            },
           });
+          // Not done: shown as stopped (↓ and why), never with the ✔ of a finished step.
+          if (interrupted !== undefined) task.skip(`${title}: ${interrupted}`);
         },
         // Only the latest picture: the buffer keeps `outputBar` writes (not lines), and each write is a whole picture.
         rendererOptions: { outputBar: true, persistentOutput: false },

@@ -32,6 +32,20 @@ describe('change rows', () => {
     expect(text).not.toMatch(/Fn.*DATA LOSS/);
   });
 
+  it('fits each row to the terminal: a long logical id is shortened in the middle, its end stays', () => {
+    const id = `ComputeFunctionCurrentVersion${'4b0e1f3c'.repeat(6)}`;
+    const rows = changeRows([
+      change('Remove', 'Bucket', 'AWS::S3::Bucket'),
+      change('Add', id, 'AWS::Lambda::Version'),
+    ]);
+    const fitted = formatChangeRows(rows, 80);
+    for (const line of fitted) expect(line.length).toBeLessThanOrEqual(80);
+    expect(fitted[0]).toMatch(/Bucket {2}⚠ DATA LOSS$/);
+    expect(fitted[1]).toMatch(/ComputeFunctionCurr.*….*4b0e1f3c$/);
+    // Without a terminal, nothing is cut.
+    expect(formatChangeRows(rows)[1]).toContain(id);
+  });
+
   it("recognises CloudFormation's empty change set reasons", () => {
     expect(
       isEmptyChangeSet("The submitted information didn't contain changes. Submit different information."),

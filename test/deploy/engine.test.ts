@@ -214,6 +214,60 @@ describe('first deploy', () => {
   });
 });
 
+describe('security changes (--require-approval)', () => {
+  /** An update that adds a role with an inline policy: broader permissions. */
+  function broadening() {
+    const src = source();
+    src.template.Resources.Role = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: 'p',
+            PolicyDocument: {
+              Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }],
+            },
+          },
+        ],
+      },
+    };
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [deployedStack()] });
+    cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(source().template) });
+    changeSet([{ action: 'Add', id: 'Role', type: 'AWS::IAM::Role' }]);
+    eventHistory(cfn, [[event(STACK, 'UPDATE_COMPLETE')]]);
+    return src;
+  }
+
+  it('shows the IAM changes and, without a terminal or --yes, refuses a broadening one (exit 2), executing nothing', async () => {
+    const ui = new RecordingUi(false, false);
+    const error = await deploy(broadening(), ui, fast).catch((e) => e);
+    expect(error).toMatchObject({ code: 'ConfirmationRequired', exitCode: 2 });
+    expect(error.message).toMatch(/broadens permissions/);
+    expect(error.suggestion).toMatch(/--yes|--require-approval never/);
+    expect(ui.text).toMatch(/Security changes \(they broaden permissions\)/);
+    expect(ui.text).toMatch(/s3:GetObject/);
+    expect(cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
+    expect(cfn.commandCalls(DeleteChangeSetCommand)).toHaveLength(1);
+  });
+
+  it('asks in a terminal; --yes or --require-approval never deploys', async () => {
+    const asked = new RecordingUi(true, false);
+    expect((await deploy(broadening(), asked, fast)).outcome).toBe('deployed');
+    expect(asked.questions).toEqual(['Deploy these security changes?']);
+    expect((await deploy(broadening(), new RecordingUi(false, true), fast)).outcome).toBe('deployed');
+    const never = await deploy(broadening(), new RecordingUi(false, false), {
+      ...fast,
+      requireApproval: 'never',
+    });
+    expect(never.outcome).toBe('deployed');
+  });
+});
+
 describe('destructive change sets', () => {
   beforeEach(() => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [deployedStack()] });

@@ -142,7 +142,11 @@ export class RecordingUi implements Interaction {
   }
   async step<T>(title: string, run: (report: StepReport) => Promise<T>): Promise<T> {
     this.steps.push(title);
-    const running = run({ event: (l) => this.lines.push(`  ${l}`), rows: () => undefined });
+    const running = run({
+      event: (l) => this.lines.push(`  ${l}`),
+      rows: () => undefined,
+      interrupted: (why) => this.lines.push(`STOPPED ${title}: ${why}`),
+    });
     if (this.interruptOn?.test(title)) {
       // Ctrl-C while the first poll is in flight.
       this.interruptOn = undefined;

@@ -83,8 +83,13 @@ describe('Ctrl-C during deploy (tmux)', () => {
   it('detach: the command ends and the update goes on in CloudFormation', async () => {
     terminal = await startUpdate('v2');
     terminal.press('Enter'); // the first choice: detach
-    expect(await terminal.exitCode()).toBe(0);
-    expect(terminal.screen()).toContain('keeps changing in CloudFormation');
+    // The documented exit code for "detached" (as shift and rollback): the update goes on.
+    expect(await terminal.exitCode()).toBe(23);
+    const screen = terminal.screen();
+    expect(screen).toContain('keeps changing in CloudFormation');
+    // The step is shown as interrupted, never with the ✔ of a finished one.
+    expect(screen).toMatch(/Updating Interrupt-Staging: interrupted, still in progress/);
+    expect(screen).not.toMatch(/✔ Updating/);
     expect(await stackStatus()).toBe('UPDATE_IN_PROGRESS');
     fake.clock.resume();
     await waitForStatus(/^UPDATE_COMPLETE$/);

@@ -16,12 +16,12 @@ describe('outcome and exit codes', () => {
       expect(outcome).toBe(expected);
       expect(exitCodeOf(outcome)).toBe(code);
     }
-    expect(exitCodeOf('detached')).toBe(ExitCode.RELEASE_DETACHED);
+    expect(exitCodeOf('detached')).toBe(ExitCode.DETACHED);
     const codes = [
       ExitCode.RELEASE_FAILED,
       ExitCode.RELEASE_ROLLED_BACK,
       ExitCode.RELEASE_STOPPED,
-      ExitCode.RELEASE_DETACHED,
+      ExitCode.DETACHED,
     ];
     expect(new Set([...codes, ExitCode.OK, ExitCode.FAILURE, ExitCode.USAGE, ExitCode.CANCELLED]).size).toBe(
       8,
