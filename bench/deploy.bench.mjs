@@ -97,9 +97,7 @@ try {
   console.log(
     `deploy: one-property update (new code)           ${update.ms.toFixed(0)} ms, ${update.result.awsCalls} AWS calls, ${update.result.assets.bytesUploaded} bytes uploaded`,
   );
-  console.log(
-    'deploy: stock `cdk deploy`: not run (needs the CDKToolkit bootstrap stack and its roles; see bench/README.md)',
-  );
+  console.log('deploy: stock `cdk deploy` side by side: see deploy-compare.bench.mjs');
   await eventDisplayDelay();
 } finally {
   server.kill('SIGTERM');

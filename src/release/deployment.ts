@@ -39,6 +39,20 @@ export function appSpec(stack: ReleaseStack, target: ReleaseTarget): string {
   });
 }
 
+/**
+ * From and to of a deployment as its own record says: the AppSpec when GetDeployment carries it (AWS documents
+ * the content as always null there), else the description our deployments carry ("version 3 -> 4").
+ */
+export function declaredVersions(info: {
+  revision?: { appSpecContent?: { content?: string | undefined } | undefined } | undefined;
+  description?: string | undefined;
+}): Partial<ReleaseTarget> | undefined {
+  const spec = parseAppSpec(info.revision?.appSpecContent?.content);
+  if (spec?.to) return spec;
+  const match = /version (\S+) -> (\S+)/.exec(info.description ?? '');
+  return match ? { from: match[1], to: match[2] } : spec;
+}
+
 /** Reads from/to back out of an AppSpec (ours or anyone's); undefined when it is not a Lambda AppSpec. */
 export function parseAppSpec(content: string | undefined): Partial<ReleaseTarget> | undefined {
   if (!content) return undefined;

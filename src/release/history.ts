@@ -6,7 +6,7 @@ import {
   ListDeploymentsCommand,
   ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
-import { parseAppSpec } from './deployment.js';
+import { declaredVersions } from './deployment.js';
 import { outcomeOf, type ReleaseOutcome } from './outcome.js';
 import type { ReleaseStack } from './stack.js';
 import { type ReleaseStrategy, trafficPlan } from './strategy.js';
@@ -100,8 +100,7 @@ async function versionsOf(
   codedeploy: CodeDeployClient,
   info: DeploymentInfo,
 ): Promise<{ from?: string | undefined; to?: string | undefined } | undefined> {
-  const versions =
-    parseAppSpec(info.revision?.appSpecContent?.content) ?? versionsFromDescription(info.description);
+  const versions = declaredVersions(info);
   if (versions?.to || !info.deploymentId) return versions;
   return versionsFromTarget(codedeploy, info.deploymentId);
 }
@@ -121,12 +120,6 @@ async function toRecord(codedeploy: CodeDeployClient, info: DeploymentInfo): Pro
     completedAt: info.completeTime ? new Date(info.completeTime).toISOString() : undefined,
     creator: info.creator,
   };
-}
-
-/** Our own deployments say "version 3 -> 4" in their description (createReleaseDeployment). */
-function versionsFromDescription(description: string | undefined): { from: string; to: string } | undefined {
-  const match = /version (\S+) -> (\S+)/.exec(description ?? '');
-  return match ? { from: match[1]!, to: match[2]! } : undefined;
 }
 
 /** CodeDeploy's own rollback deployments carry no AppSpec we wrote: their target knows the versions. */

@@ -1,6 +1,6 @@
 import type { DeploymentInfo, LambdaTarget } from '@aws-sdk/client-codedeploy';
 import type { AlarmState } from './alarms.js';
-import { isInFlight, parseAppSpec } from './deployment.js';
+import { declaredVersions, isInFlight } from './deployment.js';
 import { type NextStep, nextStep, type ReleaseStrategy, trafficPlan } from './strategy.js';
 import type { AliasTraffic } from './versions.js';
 
@@ -64,7 +64,7 @@ function time(date: Date | undefined): number | undefined {
 export function computeSnapshot(raw: RawState, now: number, clockOffsetMs = 0): ReleaseSnapshot {
   const info = raw.deployment;
   const fn = raw.target?.lambdaFunctionInfo;
-  const spec = parseAppSpec(info?.revision?.appSpecContent?.content);
+  const spec = info ? declaredVersions(info) : undefined;
   const from = fn?.currentVersion ?? spec?.from;
   const to = fn?.targetVersion ?? spec?.to;
   const status = info?.status ?? 'Created';

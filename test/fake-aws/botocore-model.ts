@@ -290,7 +290,9 @@ export function responseChecker(): {
   return {
     onResponse: (record) => records.push(record),
     problems: () =>
+      // An injected transient fault (a load balancer's HTML page) is not the service's answer.
       records.flatMap((r) => {
+        if (r.injected) return [];
         if (!models.has(r.service)) models.set(r.service, loadModel(r.service));
         return checkResponse(models.get(r.service) as Model, r.operation, r.status, r.body, r.errorType).map(
           (p) => `${r.service} ${p}`,
@@ -305,4 +307,5 @@ interface ResponseRecordLike {
   status: number;
   body: string;
   errorType?: string;
+  injected?: string;
 }

@@ -3,6 +3,7 @@ import {
   CloudFormationClient,
   ContinueUpdateRollbackCommand,
   CreateChangeSetCommand,
+  DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeChangeSetCommand,
   DescribeStackEventsCommand,
@@ -15,7 +16,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EMPTY_CHANGE_SET_REASON } from '../support/fake-aws/cloudformation/service.js';
+import { EMPTY_CHANGE_SET_REASON } from '../support/fake-aws/cloudformation/changes.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 import { responseChecker } from './botocore-model.js';
 import { fixtureTemplate } from './fixture-stack.js';
@@ -123,7 +124,7 @@ describe('fake CloudFormation', () => {
   it('rolls a failed create back: root cause, cancelled siblings, ROLLBACK_COMPLETE, then refuses updates', async () => {
     const template = fixtureTemplate({ stackName: 'broken' });
     const tableId = idOf(template, 'Items');
-    fake.faults.failResource(tableId, 'Table limit exceeded');
+    fake.faults.failResource(tableId, 'Table limit exceeded', { on: 'create' });
     await deploy('broken', template);
     const stack = await status('broken');
     expect(stack?.StackStatus).toBe('ROLLBACK_COMPLETE');
@@ -401,14 +402,23 @@ describe('fake CloudFormation', () => {
     const changes = Object.fromEntries(
       (cs.Changes ?? []).map((c) => [c.ResourceChange?.LogicalResourceId, c.ResourceChange]),
     );
+    // A parameter's change is listed twice: the parameter (Static) and the property (Dynamic); recorded
+    // in test/conformance/fixtures/cloudformation/change-set-replacement-true.json.
     expect(changes.Bucket).toMatchObject({
       Action: 'Modify',
       Replacement: 'True',
+      PolicyAction: 'ReplaceAndDelete',
       Details: [
         {
           Target: { Name: 'BucketName', RequiresRecreation: 'Always' },
+          Evaluation: 'Static',
           ChangeSource: 'ParameterReference',
           CausingEntity: 'Name',
+        },
+        {
+          Target: { Name: 'BucketName', RequiresRecreation: 'Always' },
+          Evaluation: 'Dynamic',
+          ChangeSource: 'DirectModification',
         },
       ],
     });
@@ -423,6 +433,117 @@ describe('fake CloudFormation', () => {
           CausingEntity: 'Bucket',
         },
       ],
+    });
+  });
+
+  // --- as AWS documents (or was recorded doing) it: each test names its evidence ---
+
+  const minimal = JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
+  const changeSet = (StackName: string, ChangeSetName: string, type: 'CREATE' | 'UPDATE' = 'CREATE') =>
+    cfn.send(
+      new CreateChangeSetCommand({ StackName, ChangeSetName, ChangeSetType: type, TemplateBody: minimal }),
+    );
+
+  it('REVIEW_IN_PROGRESS is a resting state: it stays, and accepts another CREATE change set and DeleteStack', async () => {
+    // Recorded: test/conformance/fixtures/cloudformation/change-set-review-accepts-operations.json.
+    const { StackId } = await changeSet('resting', 'first');
+    await fake.clock.advance(24 * 3600_000);
+    expect((await status('resting'))?.StackStatus).toBe('REVIEW_IN_PROGRESS');
+    await changeSet(StackId as string, 'second');
+    await fake.clock.advance(1000);
+    expect((await status('resting'))?.StackStatus).toBe('REVIEW_IN_PROGRESS');
+    await cfn.send(new DeleteStackCommand({ StackName: 'resting' }));
+    await fake.clock.runAll();
+    expect((await status(StackId as string))?.StackStatus).toBe('DELETE_COMPLETE');
+    await expect(changeSet(StackId as string, 'revived')).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: `Stack [${StackId}] already exists and cannot be created again with the changeSet [revived].`,
+    });
+  });
+
+  it('a CREATE change set on a live stack is a ValidationError, not AlreadyExists', async () => {
+    // Recorded: change-set-name-conflicts.json.
+    await deploy('live-one', JSON.parse(minimal));
+    await expect(changeSet('live-one', 'again')).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: 'Stack [live-one] already exists and cannot be created again with the changeSet [again].',
+    });
+  });
+
+  it('DeleteChangeSet succeeds for a change set name the stack does not have; a missing stack is a ValidationError', async () => {
+    // The CDK toolkit relies on it before every deploy: "The delete request is successful as long as the
+    // stack exists (even if the change set does not exist)" (aws/aws-cdk-cli, toolkit-lib cfn-api.ts);
+    // the API reference declares no ChangeSetNotFound for DeleteChangeSet. Recorded: change-set-errors.json.
+    await deploy('cleanup', JSON.parse(minimal));
+    await expect(
+      cfn.send(new DeleteChangeSetCommand({ StackName: 'cleanup', ChangeSetName: 'cdk-deploy-change-set' })),
+    ).resolves.toBeDefined();
+    await expect(
+      cfn.send(new DeleteChangeSetCommand({ StackName: 'nostack', ChangeSetName: 'DoesNotExist' })),
+    ).rejects.toMatchObject({ name: 'ValidationError', message: 'Stack [nostack] does not exist' });
+  });
+
+  it('executing a change set deletes the others; another operation leaves pending ones OBSOLETE', async () => {
+    // ExecuteChangeSet: "CloudFormation deletes all other change sets associated with the stack";
+    // DescribeChangeSet: "an OBSOLETE state because the stack was already updated"; recorded: change-set-obsolete.json.
+    await deploy('obsolete', JSON.parse(minimal));
+    const other = JSON.stringify({
+      Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Two: { Type: 'AWS::SNS::Topic' } },
+    });
+    const update = (ChangeSetName: string) =>
+      cfn.send(
+        new CreateChangeSetCommand({
+          StackName: 'obsolete',
+          ChangeSetName,
+          ChangeSetType: 'UPDATE',
+          TemplateBody: other,
+        }),
+      );
+    const [a, b] = [await update('a'), await update('b')];
+    await fake.clock.advance(1000);
+    await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: b.Id }));
+    await expect(cfn.send(new DescribeChangeSetCommand({ ChangeSetName: a.Id }))).rejects.toMatchObject({
+      name: 'ChangeSetNotFoundException',
+    });
+    await fake.clock.runAll();
+    // The executed one stays describable, and its name can be used again.
+    expect((await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: b.Id }))).ExecutionStatus).toBe(
+      'EXECUTE_COMPLETE',
+    );
+    expect((await status('obsolete'))?.ChangeSetId).toBe(b.Id);
+    const pending = await cfn.send(
+      new CreateChangeSetCommand({
+        StackName: 'obsolete',
+        ChangeSetName: 'b',
+        ChangeSetType: 'UPDATE',
+        TemplateBody: minimal,
+      }),
+    );
+    await fake.clock.advance(1000);
+    fake.faults.makeStackBusy('obsolete', 10_000);
+    const described = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: pending.Id }));
+    expect([described.Status, described.ExecutionStatus]).toEqual(['CREATE_COMPLETE', 'OBSOLETE']);
+    await fake.clock.runAll();
+    await expect(cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: pending.Id }))).rejects.toMatchObject({
+      name: 'InvalidChangeSetStatusException',
+      message: `ChangeSet [${pending.Id}] cannot be executed in its current status of [OBSOLETE]`,
+    });
+  });
+
+  it('the empty change set: FAILED with the exact reason, and executing it is InvalidChangeSetStatus', async () => {
+    // Recorded: change-set-empty.json, change-set-no-changes.json.
+    await deploy('empty', JSON.parse(minimal));
+    const { Id } = await changeSet('empty', 'same', 'UPDATE');
+    await fake.clock.advance(1000);
+    const described = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: Id }));
+    expect([described.Status, described.ExecutionStatus, described.StatusReason]).toEqual([
+      'FAILED',
+      'UNAVAILABLE',
+      "The submitted information didn't contain changes. Submit different information to create a change set.",
+    ]);
+    await expect(cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: Id }))).rejects.toMatchObject({
+      name: 'InvalidChangeSetStatusException',
+      message: `ChangeSet [${Id}] cannot be executed in its current status of [FAILED]`,
     });
   });
 

@@ -109,7 +109,8 @@ describe('fake CodeDeploy Lambda deployments', () => {
     expect(target.deploymentTarget?.lambdaTarget?.lambdaFunctionInfo).toMatchObject({
       currentVersion: '1',
       targetVersion: '2',
-      targetVersionWeight: 0.1,
+      // A percentage, as the API reference documents it (docs/testing.md).
+      targetVersionWeight: 10,
     });
     await expect(startShift()).rejects.toMatchObject({ name: 'DeploymentLimitExceededException' });
 
@@ -136,7 +137,7 @@ describe('fake CodeDeploy Lambda deployments', () => {
     const stop = await codedeploy.send(
       new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }),
     );
-    expect(stop.status).toBe('Pending');
+    expect(stop.status).toBe('Succeeded');
     const stopped = await deployment(deploymentId as string);
     expect(stopped?.status).toBe('Stopped');
     const rollbackId = stopped?.rollbackInfo?.rollbackDeploymentId as string;
@@ -193,6 +194,50 @@ describe('fake CodeDeploy Lambda deployments', () => {
     expect(failed?.status).toBe('Failed');
     expect(failed?.errorInformation?.message).toMatch(/CurrentVersion|current version/);
     expect((await alias()).FunctionVersion).toBe('1');
+  });
+
+  it('GetDeployment gives the revision\'s SHA-256 only: "The content property … is always null"', async () => {
+    // GetDeployment, API reference; test/conformance/fixtures/codedeploy/deployment-in-progress.json.
+    const { deploymentId } = await startShift();
+    const revision = (await deployment(deploymentId as string))?.revision;
+    expect(revision?.revisionType).toBe('AppSpecContent');
+    expect(revision?.appSpecContent?.content).toBeUndefined();
+    expect(revision?.appSpecContent?.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('a rollback redeploys the previously deployed revision as a deployment of its own, naming what it undoes', async () => {
+    // "CodeDeploy implements rollbacks by redeploying, as a new deployment, a previously deployed
+    // revision" (user guide); creator codeDeployRollback, rollbackInfo (API reference);
+    // test/conformance/fixtures/codedeploy/rollback-deployment.json.
+    const first = await startShift('CodeDeployDefault.LambdaAllAtOnce', '1', '2');
+    await fake.clock.runAll();
+    expect((await deployment(first.deploymentId as string))?.status).toBe('Succeeded');
+    outputs = await deployFixture(
+      fake,
+      'release',
+      { code: 'exports.handler = async () => ({ statusCode: 202 });' },
+      { LiveAliasVersion: '2' },
+    );
+    const second = await startShift('CodeDeployDefault.LambdaCanary10Percent5Minutes', '2', '3');
+    await fake.clock.advance(2000);
+    await codedeploy.send(
+      new StopDeploymentCommand({ deploymentId: second.deploymentId, autoRollbackEnabled: true }),
+    );
+    const stopped = await deployment(second.deploymentId as string);
+    const rollbackId = stopped?.rollbackInfo?.rollbackDeploymentId as string;
+    await fake.clock.runAll();
+    const rollback = await deployment(rollbackId);
+    expect(rollback).toMatchObject({
+      creator: 'codeDeployRollback',
+      status: 'Succeeded',
+      rollbackInfo: { rollbackTriggeringDeploymentId: second.deploymentId },
+    });
+    // Its revision is the earlier successful deployment's (versions 1 -> 2), not the stopped one's.
+    const firstRevision = (await deployment(first.deploymentId as string))?.revision;
+    expect(rollback?.revision?.appSpecContent?.sha256).toBe(firstRevision?.appSpecContent?.sha256);
+    expect(rollback?.revision?.appSpecContent?.sha256).not.toBe(stopped?.revision?.appSpecContent?.sha256);
+    // The traffic is back on what the alias served before the stopped shift.
+    expect((await alias()).FunctionVersion).toBe('2');
   });
 
   it('answered every call above with responses that match the botocore models', () => {

@@ -9,18 +9,13 @@ import {
   DeleteChangeSetCommand,
   DescribeChangeSetCommand,
   DescribeStackEventsCommand,
-  DescribeStackResourceCommand,
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
-  GetTemplateSummaryCommand,
   ListChangeSetsCommand,
-  ListExportsCommand,
   ListStackResourcesCommand,
-  ListStacksCommand,
   UpdateTerminationProtectionCommand,
-  ValidateTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
   BatchGetDeploymentsCommand,
@@ -39,6 +34,7 @@ import {
   GetAccountSettingsCommand,
   GetAliasCommand,
   GetFunctionCommand,
+  GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
   ListAliasesCommand,
@@ -108,22 +104,11 @@ describe('fake-aws fidelity', () => {
       { code: 'exports.handler = async () => 2;' },
       { LiveAliasVersion: '1' },
     );
-    const resources = await cfn.send(new DescribeStackResourcesCommand({ StackName: 'fid' }));
-    await cfn.send(
-      new DescribeStackResourceCommand({
-        StackName: 'fid',
-        LogicalResourceId: resources.StackResources?.[0]?.LogicalResourceId,
-      }),
-    );
+    await cfn.send(new DescribeStackResourcesCommand({ StackName: 'fid' }));
     await cfn.send(new ListStackResourcesCommand({ StackName: 'fid' }));
     await cfn.send(new DescribeStacksCommand({}));
     await cfn.send(new DescribeStackEventsCommand({ StackName: 'fid' }));
-    const { TemplateBody } = await cfn.send(new GetTemplateCommand({ StackName: 'fid' }));
-    await cfn.send(new ValidateTemplateCommand({ TemplateBody }));
-    await cfn.send(new GetTemplateSummaryCommand({ StackName: 'fid' }));
-    await cfn.send(new GetTemplateSummaryCommand({ TemplateBody }));
-    await cfn.send(new ListStacksCommand({ StackStatusFilter: ['UPDATE_COMPLETE'] }));
-    await cfn.send(new ListExportsCommand({}));
+    await cfn.send(new GetTemplateCommand({ StackName: 'fid' }));
     await cfn.send(
       new UpdateTerminationProtectionCommand({ StackName: 'fid', EnableTerminationProtection: true }),
     );
@@ -143,6 +128,30 @@ describe('fake-aws fidelity', () => {
     await cfn.send(new DeleteChangeSetCommand({ StackName: 'fid', ChangeSetName: 'same' }));
     await cfn.send(new DescribeChangeSetCommand({ StackName: 'fid', ChangeSetName: 'same' })).catch(ignore);
     await cfn.send(new DescribeStacksCommand({ StackName: 'missing' })).catch(ignore);
+    // The CDK toolkit's cleanup of a change set that is not there, and a stack that is not.
+    await cfn.send(new DeleteChangeSetCommand({ StackName: 'fid', ChangeSetName: 'cdk-deploy-change-set' }));
+    await cfn.send(new DeleteChangeSetCommand({ StackName: 'missing', ChangeSetName: 'x' })).catch(ignore);
+    await cfn.send(new DescribeStackEventsCommand({ StackName: 'missing' })).catch(ignore);
+    // Another region of another account: a stack of its own, answered in its scope.
+    const eu = new CloudFormationClient(
+      fake.sdkConfigFor({ region: 'eu-west-1', accountId: '210000000002' }),
+    );
+    await eu.send(
+      new CreateChangeSetCommand({
+        StackName: 'fid',
+        ChangeSetName: 'eu',
+        ChangeSetType: 'CREATE',
+        TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic' } } }),
+      }),
+    );
+    await fake.clock.advance(1000);
+    await eu.send(new ExecuteChangeSetCommand({ StackName: 'fid', ChangeSetName: 'eu' }));
+    await fake.clock.runAll();
+    await eu.send(new DescribeStacksCommand({ StackName: 'fid' }));
+    await eu.send(new DescribeChangeSetCommand({ StackName: 'fid', ChangeSetName: 'eu' }));
+    await new STSClient(fake.sdkConfigFor({ accountId: '210000000002' })).send(
+      new GetCallerIdentityCommand({}),
+    );
 
     // Lambda
     const FunctionName = outputs.FunctionName as string;
@@ -154,6 +163,17 @@ describe('fake-aws fidelity', () => {
     await lambda.send(new ListVersionsByFunctionCommand({ FunctionName, Marker: page.NextMarker }));
     await lambda.send(new PublishVersionCommand({ FunctionName }));
     await lambda.send(new GetAccountSettingsCommand({}));
+    await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName }));
+    await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'nope' })).catch(ignore);
+    await lambda
+      .send(
+        new UpdateAliasCommand({
+          FunctionName,
+          Name: 'live',
+          RoutingConfig: { AdditionalVersionWeights: { '2': 2 } },
+        }),
+      )
+      .catch(ignore);
     await lambda.send(new GetAliasCommand({ FunctionName, Name: 'nope' })).catch(ignore);
 
     // CodeDeploy: a canary stopped with rollback, then one to completion.
@@ -328,5 +348,81 @@ describe('fake-aws fidelity', () => {
     expect(failure.stderr).toContain(
       'An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id nope does not exist',
     );
+  });
+  it("the aws CLI in another account and region, through a load balancer's errors, reads what the SDK wrote", async () => {
+    const base = {
+      ...process.env,
+      AWS_PAGER: '',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    };
+    const aws = async (env: Record<string, string | undefined>, ...args: string[]) =>
+      JSON.parse((await run('aws', [...args, '--output', 'json'], { env })).stdout || '{}');
+    const eu = { ...base, ...fake.envFor({ region: 'eu-west-1', accountId: '210000000002' }) };
+    const here = { ...base, ...fake.env };
+
+    // botocore signs with the region and key it is given: the fake answers in that scope.
+    const euStack = await aws(eu, 'cloudformation', 'describe-stacks', '--stack-name', 'fid');
+    expect(euStack.Stacks[0].StackId).toMatch(/^arn:aws:cloudformation:eu-west-1:210000000002:stack\/fid\//);
+    expect(euStack.Stacks[0].ChangeSetId).toMatch(/:changeSet\/eu\//);
+    expect((await aws(eu, 'sts', 'get-caller-identity')).Account).toBe('210000000002');
+    const elsewhere = await run(
+      'aws',
+      ['cloudformation', 'describe-stacks', '--stack-name', 'fid', '--region', 'ap-south-1'],
+      { env: here },
+    ).catch((e) => e);
+    expect(elsewhere.stderr).toContain('Stack with id fid does not exist');
+
+    // botocore retries a load balancer's HTML 502/503/504: seed 8 fails the first two attempts.
+    const injected = () => records.filter((r) => r.injected).length;
+    const before = injected();
+    fake.faults.transientFaults({ seed: 8, rate: 0.5, kinds: ['html-5xx'], operations: ['DescribeStacks'] });
+    const through = await aws(here, 'cloudformation', 'describe-stacks', '--stack-name', 'fid');
+    fake.faults.transientFaults({ seed: 8, rate: 0 });
+    expect(injected() - before).toBe(2);
+    expect(through.Stacks[0].StackStatus).toBe('UPDATE_COMPLETE');
+
+    // CodeDeploy as documented: a revision's SHA-256 without its content; the weight in percent.
+    const { deployments } = await aws(
+      here,
+      'deploy',
+      'list-deployments',
+      '--application-name',
+      outputs.CodeDeployApplication as string,
+      '--deployment-group-name',
+      outputs.CodeDeployDeploymentGroup as string,
+      '--include-only-statuses',
+      'Succeeded',
+    );
+    const infos = await Promise.all(
+      (deployments as string[]).map((id) => aws(here, 'deploy', 'get-deployment', '--deployment-id', id)),
+    );
+    const shift = infos.find((i) => i.deploymentInfo.creator === 'user').deploymentInfo;
+    expect(shift.revision.appSpecContent).toEqual({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const targets = await aws(
+      here,
+      'deploy',
+      'list-deployment-targets',
+      '--deployment-id',
+      shift.deploymentId,
+    );
+    const target = await aws(
+      here,
+      'deploy',
+      'get-deployment-target',
+      '--deployment-id',
+      shift.deploymentId,
+      '--target-id',
+      targets.targetIds[0],
+    );
+    expect(target.deploymentTarget.lambdaTarget.lambdaFunctionInfo.targetVersionWeight).toBe(100);
+    const concurrency = await aws(
+      here,
+      'lambda',
+      'get-function-concurrency',
+      '--function-name',
+      outputs.FunctionName as string,
+    );
+    expect(concurrency).toEqual({});
   });
 });

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { AssetManifest, AssetPublishing, DefaultAwsClient } from '@aws-cdk/cdk-assets-lib';
 import {
   CloudFormationClient,
@@ -20,11 +22,13 @@ import { synthesize } from '../../src/synth/index.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const run = promisify(execFile);
 
 /** The project's real stack (src/synth) deployed through the CloudFormation SDK client against the fake. */
 describe('deploying the real synthesized stack', () => {
   let fake: FakeAws;
   const saved = { ...process.env };
+  let outputs: Record<string, string> = {};
 
   beforeAll(async () => {
     fake = await startFakeAws();
@@ -94,7 +98,9 @@ describe('deploying the real synthesized stack', () => {
 
     const deployed = (await cfn.send(new DescribeStacksCommand({ StackName: env.stackName }))).Stacks?.[0];
     expect(deployed?.StackStatus, deployed?.StackStatusReason).toBe('CREATE_COMPLETE');
-    const outputs = Object.fromEntries((deployed?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+    outputs = Object.fromEntries(
+      (deployed?.Outputs ?? []).map((o) => [o.OutputKey as string, o.OutputValue as string]),
+    );
     for (const key of [
       'ApiUrl',
       'CloudFrontUrl',
@@ -136,5 +142,89 @@ describe('deploying the real synthesized stack', () => {
       new GetAliasCommand({ FunctionName: outputs.FunctionName, Name: 'live' }),
     );
     expect(alias.FunctionVersion).toBe('1');
+  });
+
+  it("created the buckets, table, topic and key in moto with the template's properties (read back with the aws CLI)", async () => {
+    expect(outputs.BucketName, 'the deploy above ran').toBeTruthy();
+    const env = {
+      ...process.env,
+      ...fake.env,
+      AWS_PAGER: '',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    };
+    const aws = async (...args: string[]) =>
+      JSON.parse((await run('aws', [...args, '--output', 'json'], { env })).stdout || '{}');
+    const bucket = outputs.BucketName as string;
+    const logs = outputs.LogsBucketName as string;
+    const table = outputs.TableName as string;
+    const topic = outputs.TopicArn as string;
+
+    const [versioning, encryption, block, lifecycle] = await Promise.all([
+      aws('s3api', 'get-bucket-versioning', '--bucket', bucket),
+      aws('s3api', 'get-bucket-encryption', '--bucket', bucket),
+      aws('s3api', 'get-public-access-block', '--bucket', bucket),
+      aws('s3api', 'get-bucket-lifecycle-configuration', '--bucket', bucket),
+    ]);
+    expect(versioning.Status).toBe('Enabled');
+    const sse = encryption.ServerSideEncryptionConfiguration.Rules[0];
+    expect(sse.ApplyServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
+    expect(sse.BucketKeyEnabled).toBe(true);
+    const keyArn = sse.ApplyServerSideEncryptionByDefault.KMSMasterKeyID as string;
+    expect(block.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(lifecycle.Rules).toEqual([
+      expect.objectContaining({
+        ID: 'ExpireOldVersions',
+        Status: 'Enabled',
+        NoncurrentVersionExpiration: expect.objectContaining({ NoncurrentDays: 30 }),
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      }),
+    ]);
+
+    const [logsOwnership, logsEncryption, logsLifecycle, logsPolicy] = await Promise.all([
+      aws('s3api', 'get-bucket-ownership-controls', '--bucket', logs),
+      aws('s3api', 'get-bucket-encryption', '--bucket', logs),
+      aws('s3api', 'get-bucket-lifecycle-configuration', '--bucket', logs),
+      aws('s3api', 'get-bucket-policy', '--bucket', logs),
+    ]);
+    expect(logsOwnership.OwnershipControls.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerPreferred' }]);
+    expect(
+      logsEncryption.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault
+        .SSEAlgorithm,
+    ).toBe('AES256');
+    expect(logsLifecycle.Rules[0]).toMatchObject({ ID: 'ExpireLogs', Expiration: { Days: 90 } });
+    // The bucket policy, less its TLS-only statement (moto is plain HTTP: docs/testing.md, limits of the model).
+    expect(JSON.parse(logsPolicy.Policy).Statement).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' } }),
+    ]);
+
+    const [backups, described] = await Promise.all([
+      aws('dynamodb', 'describe-continuous-backups', '--table-name', table),
+      aws('dynamodb', 'describe-table', '--table-name', table),
+    ]);
+    expect(
+      backups.ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus,
+    ).toBe('ENABLED');
+    expect(described.Table.DeletionProtectionEnabled).toBe(false);
+    expect(described.Table.SSEDescription?.Status).toBe('ENABLED');
+
+    const [attributes, rotation, keyPolicy] = await Promise.all([
+      aws('sns', 'get-topic-attributes', '--topic-arn', topic),
+      aws('kms', 'get-key-rotation-status', '--key-id', keyArn),
+      aws('kms', 'get-key-policy', '--key-id', keyArn, '--policy-name', 'default'),
+    ]);
+    expect(attributes.Attributes.KmsMasterKeyId).toBe(keyArn);
+    expect(JSON.parse(attributes.Attributes.Policy).Statement).toContainEqual(
+      expect.objectContaining({ Sid: 'AllowPublishThroughSSLOnly', Effect: 'Deny' }),
+    );
+    expect(rotation.KeyRotationEnabled).toBe(true);
+    expect(JSON.parse(keyPolicy.Policy).Statement).toContainEqual(
+      expect.objectContaining({ Sid: 'AccountAdministrationAndUse' }),
+    );
   });
 });

@@ -29,8 +29,12 @@ export class Clock {
   #paused = false;
   #pauseConditions: PauseCondition[] = [];
 
-  constructor(start = Date.now()) {
-    this.#now = start;
+  /** How far the fake's time is from the wall clock at the start (clock skew: + ahead, - behind). */
+  readonly skewMs: number;
+
+  constructor(start?: number, options: { skewMs?: number } = {}) {
+    this.skewMs = options.skewMs ?? 0;
+    this.#now = start ?? Date.now() + this.skewMs;
   }
 
   now(): number {
@@ -103,14 +107,14 @@ export class Clock {
 
   /**
    * Standalone mode: the fake clock follows the wall clock, `scale` times faster. It never runs behind
-   * the wall clock.
+   * the wall clock shifted by the skew (a clock skewed -10 minutes is never more than 10 minutes behind).
    */
   startRealTime(scale: number, tickMs = 20): void {
     this.stopRealTime();
     let last = Date.now();
     this.#ticker = setInterval(() => {
       const wall = Date.now();
-      const target = Math.max(this.#now + (wall - last) * scale, wall);
+      const target = Math.max(this.#now + (wall - last) * scale, wall + this.skewMs);
       last = wall;
       this.advanceAutomatically(target - this.#now).catch((error: Error) => {
         // No caller to hand it to in real-time mode: say it rather than crash the process.

@@ -1,9 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import type { Clock } from './clock.js';
 import { AwsError } from './errors.js';
 import type { Faults } from './faults.js';
 import type { LambdaService } from './lambda.js';
+import { partitionOf } from './partition.js';
 import { epochSeconds, type Params } from './protocols.js';
 
 /**
@@ -18,17 +19,18 @@ const ALARM_POLL_MS = 30_000;
 
 interface Step {
   atMs: number;
-  weight: number;
+  /** The target version's share of the traffic, in percent. */
+  percent: number;
 }
 
 export const PREDEFINED_CONFIGS: Record<string, Step[]> = {
-  'CodeDeployDefault.LambdaAllAtOnce': [{ atMs: 0, weight: 1 }],
+  'CodeDeployDefault.LambdaAllAtOnce': [{ atMs: 0, percent: 100 }],
   ...Object.fromEntries(
     [5, 10, 15, 30].map((minutes) => [
       `CodeDeployDefault.LambdaCanary10Percent${minutes}Minutes`,
       [
-        { atMs: 0, weight: 0.1 },
-        { atMs: minutes * MINUTE, weight: 1 },
+        { atMs: 0, percent: 10 },
+        { atMs: minutes * MINUTE, percent: 100 },
       ],
     ]),
   ),
@@ -37,7 +39,7 @@ export const PREDEFINED_CONFIGS: Record<string, Step[]> = {
       `CodeDeployDefault.LambdaLinear10PercentEvery${minutes}Minute${minutes === 1 ? '' : 's'}`,
       Array.from({ length: 10 }, (_, index) => ({
         atMs: index * minutes * MINUTE,
-        weight: (index + 1) / 10,
+        percent: (index + 1) * 10,
       })),
     ]),
   ),
@@ -78,7 +80,8 @@ interface Deployment {
   targetVersion: string;
   /** What the alias served when the deployment began: a rollback returns all traffic to it. */
   servedBefore?: string;
-  weight: number;
+  /** The target version's share of the traffic, in percent (targetVersionWeight). */
+  percent: number;
   targetStatus: LifecycleEvent['status'];
   targetUpdatedAt: number;
   lifecycleEvents: LifecycleEvent[];
@@ -325,7 +328,9 @@ export class CodeDeployService {
       ec2TagFilters: [],
       onPremisesInstanceTagFilters: [],
       autoScalingGroups: [],
-      serviceRoleArn: input.serviceRoleArn ?? `arn:aws:iam::${this.deps.accountId}:role/codedeploy`,
+      serviceRoleArn:
+        input.serviceRoleArn ??
+        `arn:${partitionOf(this.deps.region).partition}:iam::${this.deps.accountId}:role/codedeploy`,
       triggerConfigurations: [],
       alarmConfiguration: {
         enabled: input.alarmsEnabled ?? (input.alarms?.length ?? 0) > 0,
@@ -426,7 +431,7 @@ export class CodeDeployService {
       id,
       status: 'Created',
       createTime: clock.now(),
-      weight: 0,
+      percent: 0,
       targetStatus: 'Pending',
       targetUpdatedAt: clock.now(),
       lifecycleEvents: [
@@ -467,8 +472,8 @@ export class CodeDeployService {
       clock.schedule(step.atMs, async () => {
         if (deployment.status !== 'InProgress') return;
         if (await this.#stopOnAlarm(deployment)) return;
-        deployment.weight = step.weight;
-        if (step.weight >= 1) {
+        deployment.percent = step.percent;
+        if (step.percent >= 100) {
           lambda.putAlias(deployment.functionName, deployment.alias, {
             FunctionVersion: deployment.targetVersion,
             RoutingConfig: null,
@@ -477,7 +482,8 @@ export class CodeDeployService {
         } else {
           lambda.putAlias(deployment.functionName, deployment.alias, {
             FunctionVersion: deployment.currentVersion,
-            RoutingConfig: { AdditionalVersionWeights: { [deployment.targetVersion]: step.weight } },
+            // Lambda's alias weights are fractions (0.0-1.0), CodeDeploy's percentages.
+            RoutingConfig: { AdditionalVersionWeights: { [deployment.targetVersion]: step.percent / 100 } },
           });
         }
       });
@@ -588,28 +594,39 @@ export class CodeDeployService {
       this.#rollBack(deployment);
   }
 
+  /**
+   * "CodeDeploy implements rollbacks by redeploying, as a new deployment, a previously deployed revision"
+   * (user guide, Lambda deployments): a deployment of its own (creator codeDeployRollback) whose revision is
+   * the group's last successful one (the failed deployment's when there is none: not documented). Traffic
+   * goes back to what the alias served when the failed deployment began.
+   */
   #rollBack(deployment: Deployment): void {
+    const previous = [...this.#deployments.values()]
+      .filter(
+        (d) =>
+          d !== deployment &&
+          d.applicationName === deployment.applicationName &&
+          d.deploymentGroupName === deployment.deploymentGroupName &&
+          d.status === 'Succeeded' &&
+          d.createTime <= deployment.createTime,
+      )
+      .at(-1);
     const rollbackId = this.#start({
       applicationName: deployment.applicationName,
       deploymentGroupName: deployment.deploymentGroupName,
       deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
       creator: 'codeDeployRollback',
-      revision: deployment.revision,
+      revision: previous?.revision ?? deployment.revision,
       autoRollbackConfiguration: { enabled: false, events: [] },
       functionName: deployment.functionName,
       alias: deployment.alias,
       // Back to what the alias served before: all traffic on the original version.
       currentVersion: deployment.targetVersion,
       targetVersion: deployment.servedBefore ?? deployment.currentVersion,
-      rollbackInfo: {
-        rollbackTriggeringDeploymentId: deployment.id,
-        rollbackMessage: `Deployment ${deployment.id} was rolled back`,
-      },
+      // RollbackInfo (API reference): the rollback names what triggered it, the stopped one its rollback.
+      rollbackInfo: { rollbackTriggeringDeploymentId: deployment.id },
     });
-    deployment.rollbackInfo = {
-      rollbackDeploymentId: rollbackId,
-      rollbackMessage: `Deployment ${deployment.id} was rolled back by deployment ${rollbackId}`,
-    };
+    deployment.rollbackInfo = { rollbackDeploymentId: rollbackId };
   }
 
   #stopDeployment(id: string, autoRollbackEnabled: boolean | undefined): Params {
@@ -627,9 +644,14 @@ export class CodeDeployService {
       { code: 'MANUAL_STOP', message: 'The deployment was stopped by the user.' },
       'DEPLOYMENT_STOP_ON_REQUEST',
     );
-    return rollback
-      ? { status: 'Pending', statusMessage: 'Stopping deployment; a rollback deployment was created.' }
-      : { status: 'Succeeded', statusMessage: 'The deployment was stopped.' };
+    // The fake stops at once: "The deployment stops, and the operation returns a status of succeeded."
+    // (user guide, stop a deployment); a rollback, if asked for, is a deployment of its own.
+    return {
+      status: 'Succeeded',
+      statusMessage: rollback
+        ? 'The deployment was stopped; a rollback deployment was created.'
+        : 'The deployment was stopped.',
+    };
   }
 
   #activeInGroup(group: DeploymentGroup): Deployment | undefined {
@@ -676,7 +698,7 @@ export class CodeDeployService {
       deploymentGroupName: d.deploymentGroupName,
       deploymentConfigName: d.deploymentConfigName,
       deploymentId: d.id,
-      revision: d.revision,
+      revision: revisionView(d.revision),
       status: d.status,
       ...(d.errorInformation ? { errorInformation: d.errorInformation } : {}),
       createTime: epochSeconds(d.createTime),
@@ -725,7 +747,9 @@ export class CodeDeployService {
           functionAlias: d.alias,
           currentVersion: d.currentVersion,
           targetVersion: d.targetVersion,
-          targetVersionWeight: d.weight,
+          // "The percentage of production traffic that the target version of a Lambda function receives"
+          // (LambdaFunctionInfo, API reference): 10 for a canary's 10 %. See docs/testing.md.
+          targetVersionWeight: d.percent,
         },
       },
     };
@@ -733,6 +757,27 @@ export class CodeDeployService {
 }
 
 const targetId = (d: Deployment) => `${d.functionName}:${d.alias}`;
+
+/**
+ * A revision as GetDeployment answers it: "The content property of the appSpecContent object in the
+ * returned revision is always null." (GetDeployment, API reference): its SHA-256 only.
+ */
+function revisionView(revision: Params): Params {
+  const sha256 = (content: unknown) =>
+    createHash('sha256')
+      .update(String(content ?? ''))
+      .digest('hex');
+  if (revision.revisionType === 'AppSpecContent') {
+    return {
+      revisionType: 'AppSpecContent',
+      appSpecContent: { sha256: sha256(revision.appSpecContent?.content) },
+    };
+  }
+  if (revision.revisionType === 'String') {
+    return { revisionType: 'String', string: { sha256: sha256(revision.string?.content) } };
+  }
+  return revision;
+}
 
 /** The Lambda AppSpec (JSON content): one AWS::Lambda::Function resource with Name/Alias/Current/TargetVersion. */
 function parseAppSpec(

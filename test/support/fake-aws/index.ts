@@ -2,21 +2,27 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type Moto, sharedMoto, startMoto } from '../moto.js';
 import { Clock } from './clock.js';
-import { CloudFormationService } from './cloudformation/service.js';
-import { CodeDeployService } from './codedeploy.js';
+import type { CloudFormationService } from './cloudformation/api.js';
+import type { CodeDeployService } from './codedeploy.js';
 import { AwsError } from './errors.js';
-import { Faults } from './faults.js';
-import { LambdaService, lambdaOperation } from './lambda.js';
+import { Faults, type TransientFaultOptions } from './faults.js';
+import { type LambdaService, lambdaOperation } from './lambda.js';
 import { type Params, parseQuery, queryError, queryResponse } from './protocols.js';
-import { StsService } from './sts.js';
+import { accessKeyFor, type ScopedServices, type ScopeKey, Scopes, scopeOfRequest } from './scope.js';
 
 export { Clock } from './clock.js';
 export { Faults } from './faults.js';
+export { accessKeyFor, type ScopeKey } from './scope.js';
 
 export interface FakeAwsOptions {
   /** moto endpoint for the data plane; default: the run's shared moto (globalSetup), else a new one. */
   motoEndpoint?: string;
+  /**
+   * The region printed in `env` (and used for unsigned requests). Every signed request is answered in the
+   * region its SigV4 credential scope names, as AWS does: state is kept per account and region.
+   */
   region?: string;
+  /** The account of the default credentials (`env`); `credentialsFor(id)` gives another account's. */
   accountId?: string;
   port?: number;
   /** Standalone mode: fake time runs this many times faster than the wall clock. Default: manual clock. */
@@ -28,8 +34,29 @@ export interface FakeAwsOptions {
   advancePerRequestMs?: number;
   /** How long one resource operation takes (fake ms), by resource type; `default` for the others. */
   resourceDurations?: Record<string, number>;
-  /** Every response the fake sends (for the fidelity checks). */
+  /**
+   * Clock skew (test mode): the fake's time runs this many ms ahead of (+) or behind (-) the wall clock, in
+   * every timestamp it answers (events, creation times, deployments, the HTTP Date header).
+   */
+  clockSkewMs?: number;
+  /** Eventual consistency (test mode): see `faults.lagReads(polls)`. */
+  lagReadsPolls?: number;
+  /** Transient faults from the start (test mode): see `faults.transientFaults(options)`. */
+  transientFaults?: TransientFaultOptions;
+  /** Every response the fake sends (for the fidelity checks and for counting calls). */
   onResponse?: (record: ResponseRecord) => void;
+  /**
+   * Point the data-plane services of `env` (S3, DynamoDB, SNS, CloudWatch, KMS, Cognito) at the fake too: it
+   * passes those requests on to moto unchanged and counts them with the rest (`calls()`, GET /_fake/calls).
+   */
+  proxyDataPlane?: boolean;
+}
+
+/** Requests answered, by service and by `service:operation` (data-plane requests: `service:METHOD`). */
+export interface CallCounts {
+  total: number;
+  byService: Record<string, number>;
+  byOperation: Record<string, number>;
 }
 
 export interface ResponseRecord {
@@ -39,6 +66,10 @@ export interface ResponseRecord {
   body: string;
   /** x-amzn-ErrorType of a JSON error (Lambda names its errors only there). */
   errorType?: string;
+  /** The account and region the request was answered in. */
+  scope: ScopeKey;
+  /** Set when the answer was an injected transient fault (an HTML 5xx), not the service's. */
+  injected?: 'html-5xx';
 }
 
 export interface FakeAws {
@@ -49,7 +80,13 @@ export interface FakeAws {
   /** AWS_ENDPOINT_URL_<SERVICE>, dummy credentials and AWS_REGION for a child process or the SDK. */
   env: Record<string, string>;
   /** SDK client configuration for the control plane (`new CloudFormationClient(fake.sdkConfig)`). */
-  sdkConfig: { endpoint: string; region: string; credentials: typeof DUMMY_CREDENTIALS; maxAttempts: number };
+  sdkConfig: SdkConfig;
+  /** The same environment for another region and/or account (a child process, the `aws` CLI). */
+  envFor(scope: Partial<ScopeKey>): Record<string, string>;
+  /** The same SDK configuration for another region and/or account. */
+  sdkConfigFor(scope: Partial<ScopeKey>): SdkConfig;
+  /** Credentials the fake reads as `accountId`'s (the access key carries the account). */
+  credentialsFor(accountId: string): Credentials;
   /** The same for moto (S3 needs path-style addressing on 127.0.0.1). */
   motoSdkConfig: {
     endpoint: string;
@@ -69,20 +106,42 @@ export interface FakeAws {
    * before this call is then in the answer.
    */
   nextCall(operation: string): Promise<void>;
+  /** The services of the default account and region (`region`, `accountId`). */
   state: { cloudformation: CloudFormationService; codedeploy: CodeDeployService; lambda: LambdaService };
-  /** Forget every stack, deployment and function (moto is not touched), clear faults and timers. */
+  /** The services of another region and/or account. */
+  scope(key: Partial<ScopeKey>): ScopedServices;
+  /** The requests answered since the start (or the last `resetCalls()`). */
+  calls(): CallCounts;
+  resetCalls(): void;
+  /** Forget every stack, deployment and function in every region (moto is not touched), clear faults and timers. */
   reset(): void;
   stop(): Promise<void>;
 }
 
 /** Where the fake answers its clock control: GET reads the clock; POST {action: pause|resume|advance, ms}. */
 export const CONTROL_PATH = '/_fake/clock';
+/** Where the fake answers its call counts: GET reads them (CallCounts); POST zeroes them. */
+export const CALLS_PATH = '/_fake/calls';
+
+const DEFAULT_ACCOUNT = '123456789012';
 
 export const DUMMY_CREDENTIALS = { accessKeyId: 'AKIAFAKEAWS000000000', secretAccessKey: 'fake-aws-secret' };
 
+interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+interface SdkConfig {
+  endpoint: string;
+  region: string;
+  credentials: Credentials;
+  maxAttempts: number;
+}
+
 export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAws> {
   const region = options.region ?? 'us-east-1';
-  const accountId = options.accountId ?? '123456789012';
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT;
   let ownMoto: Moto | undefined;
   let motoEndpoint = options.motoEndpoint;
   if (!motoEndpoint) {
@@ -93,22 +152,30 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       motoEndpoint = ownMoto.endpoint;
     }
   }
-  const clock = new Clock();
+  const clock = new Clock(undefined, { skewMs: options.clockSkewMs ?? 0 });
   const faults = new Faults();
-  const lambda = new LambdaService(clock, region, accountId);
-  const codedeploy = new CodeDeployService({ clock, faults, lambda, region, accountId, motoEndpoint });
-  const cloudformation = new CloudFormationService({
-    clock,
-    faults,
-    lambda,
-    codedeploy,
-    region,
-    accountId,
-    motoEndpoint,
-    resourceDurations: options.resourceDurations ?? {},
-  });
-  const sts = new StsService(accountId);
-  faults.stackBusyHandler = (stackName, forMs, status) => cloudformation.makeBusy(stackName, forMs, status);
+  if (options.lagReadsPolls) faults.lagReads(options.lagReadsPolls);
+  if (options.transientFaults) faults.transientFaults(options.transientFaults);
+  const scopes = new Scopes(
+    { clock, faults, motoEndpoint, resourceDurations: options.resourceDurations ?? {} },
+    { region, accountId },
+  );
+  faults.stackBusyHandler = (stackName, forMs, status) =>
+    scopes.get().cloudformation.makeBusy(stackName, forMs, status);
+  const counts = new Map<string, number>();
+  const count = (service: string, operation: string) => {
+    const key = `${service}:${operation}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  };
+  const callCounts = (): CallCounts => {
+    const byService: Record<string, number> = {};
+    for (const [key, n] of counts) {
+      const service = key.split(':')[0] as string;
+      byService[service] = (byService[service] ?? 0) + n;
+    }
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    return { total, byService, byOperation: Object.fromEntries([...counts].sort()) };
+  };
   const listeners = new Map<string, Set<(arrival: number) => void>>();
   let arrivals = 0;
   const onCall = (operation: string, listener: (arrival: number) => void) => {
@@ -131,78 +198,111 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const body = await readBody(request);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === CONTROL_PATH) return control(request, response, body);
+    if (url.pathname === CALLS_PATH) {
+      if (request.method === 'POST') counts.clear();
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(callCounts()));
+      return;
+    }
     if (options.advancePerRequestMs) await clock.advanceAutomatically(options.advancePerRequestMs);
     const service = serviceOf(request, body);
-    const send = (operation: string, status: number, text: string, headers: Record<string, string>) => {
+    if (!CONTROL_PLANE.has(service)) {
+      count(service, request.method ?? 'GET');
+      return proxyToMoto(request, response, body, motoEndpoint as string);
+    }
+    const scope = scopeOfRequest(String(request.headers.authorization ?? ''), scopes.defaults);
+    const { cloudformation, codedeploy, lambda, sts } = scopes.get(scope);
+    const params: Params =
+      service === 'cloudformation' || service === 'sts' ? parseQuery(body.toString()) : {};
+    const operation =
+      service === 'codedeploy'
+        ? (String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '')
+        : service === 'lambda'
+          ? lambdaOperation(request.method ?? 'GET', url.pathname)
+          : String(params.Action ?? '');
+    const send = (
+      status: number,
+      text: string,
+      headers: Record<string, string>,
+      injected?: ResponseRecord['injected'],
+    ) => {
+      count(service, operation);
       for (const listener of [...(listeners.get(operation) ?? [])]) listener(arrival);
       options.onResponse?.({
         service: service as ResponseRecord['service'],
         operation,
         status,
         body: text,
+        scope,
         ...(headers['x-amzn-errortype'] ? { errorType: headers['x-amzn-errortype'] } : {}),
+        ...(injected ? { injected } : {}),
       });
-      response.writeHead(status, { 'x-amzn-requestid': crypto.randomUUID(), ...headers }).end(text);
+      // The Date header is the server's wall clock, skewed as the fake's clock is (clockSkewMs), as AWS's is
+      // AWS's. Not the simulated time (advanced or compressed by a test): SDKs correct their clock by it and
+      // retry any error answered more than 5 minutes away from their own.
+      const date = new Date(Date.now() + clock.skewMs).toUTCString();
+      response.writeHead(status, { 'x-amzn-requestid': crypto.randomUUID(), date, ...headers }).end(text);
     };
 
+    const transient = faults.transientFor(operation);
+    if (transient?.kind === 'reset') {
+      request.socket.destroy();
+      return;
+    }
+    if (transient?.kind === 'html-5xx') {
+      send(transient.status, loadBalancerPage(transient.status), LOAD_BALANCER_HEADERS, 'html-5xx');
+      return;
+    }
+
     if (service === 'cloudformation' || service === 'sts') {
-      const params = parseQuery(body.toString());
-      const action = String(params.Action ?? '');
       const xmlns = service === 'sts' ? sts.xmlns : cloudformation.xmlns;
       const xml = { 'content-type': 'text/xml' };
       try {
-        faults.checkCall(action, 'Throttling', 400);
+        faults.checkCall(operation, 'Throttling', 400);
         const result =
-          service === 'sts' ? sts.call(action, params) : await cloudformation.call(action, params);
+          service === 'sts' ? sts.call(operation, params) : await cloudformation.call(operation, params);
         if (result === null)
           throw new AwsError(
             'InvalidAction',
-            `Could not find operation ${action} for version ${params.Version}`,
+            `Could not find operation ${operation} for version ${params.Version}`,
           );
-        send(action, 200, queryResponse(action, xmlns, result ?? undefined), xml);
+        send(200, queryResponse(operation, xmlns, result ?? undefined), xml);
       } catch (error) {
         const aws = asAwsError(error);
-        send(action, aws.status, queryError(aws, xmlns), xml);
+        send(aws.status, queryError(aws, xmlns), xml);
       }
       return;
     }
     if (service === 'codedeploy') {
-      const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
       const json = { 'content-type': 'application/x-amz-json-1.1' };
       try {
         faults.checkCall(operation, 'ThrottlingException', 400);
-        const params: Params = body.length ? JSON.parse(body.toString()) : {};
-        const result = await codedeploy.call(operation, params);
-        send(operation, 200, JSON.stringify(result ?? {}), json);
+        const input: Params = body.length ? JSON.parse(body.toString()) : {};
+        const result = await codedeploy.call(operation, input);
+        send(200, JSON.stringify(result ?? {}), json);
       } catch (error) {
         const aws = asAwsError(error);
         const code = aws.code === 'ExpiredToken' ? 'ExpiredTokenException' : aws.code;
-        send(operation, aws.status, JSON.stringify({ __type: code, message: aws.message }), {
+        send(aws.status, JSON.stringify({ __type: code, message: aws.message }), {
           ...json,
           'x-amzn-errortype': code,
         });
       }
       return;
     }
-    if (service === 'lambda') {
-      const operation = lambdaOperation(request.method ?? 'GET', url.pathname);
-      try {
-        faults.checkCall(operation, 'TooManyRequestsException', 429);
-        const params: Params = body.length ? JSON.parse(body.toString()) : {};
-        const result = await lambda.handle(request.method ?? 'GET', url.pathname, url.searchParams, params);
-        const text = result.body === undefined ? '' : JSON.stringify(result.body);
-        send(operation, result.status, text, { 'content-type': 'application/json' });
-      } catch (error) {
-        const aws = asAwsError(error);
-        const code = aws.code === 'ExpiredToken' ? 'ExpiredTokenException' : aws.code;
-        send(operation, aws.status, JSON.stringify({ Type: 'User', Message: aws.message, ...aws.extra }), {
-          'content-type': 'application/json',
-          'x-amzn-errortype': code,
-        });
-      }
-      return;
+    try {
+      faults.checkCall(operation, 'TooManyRequestsException', 429);
+      const input: Params = body.length ? JSON.parse(body.toString()) : {};
+      const result = await lambda.handle(request.method ?? 'GET', url.pathname, url.searchParams, input);
+      const text = result.body === undefined ? '' : JSON.stringify(result.body);
+      send(result.status, text, { 'content-type': 'application/json' });
+    } catch (error) {
+      const aws = asAwsError(error);
+      const code = aws.code === 'ExpiredToken' ? 'ExpiredTokenException' : aws.code;
+      send(aws.status, JSON.stringify({ Type: 'User', Message: aws.message, ...aws.extra }), {
+        'content-type': 'application/json',
+        'x-amzn-errortype': code,
+      });
     }
-    await proxyToMoto(request, response, body, motoEndpoint as string);
   }
 
   /** The clock's control, for a test or a person driving the standalone fake (see docs/testing.md). */
@@ -237,21 +337,39 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   if (options.timeScale) clock.startRealTime(options.timeScale);
 
-  const env: Record<string, string> = {
-    AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
-    AWS_ENDPOINT_URL_CODEDEPLOY: endpoint,
-    AWS_ENDPOINT_URL_LAMBDA: endpoint,
-    AWS_ENDPOINT_URL_STS: endpoint,
-    AWS_ENDPOINT_URL_S3: motoEndpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: motoEndpoint,
-    AWS_ENDPOINT_URL_SNS: motoEndpoint,
-    AWS_ENDPOINT_URL_CLOUDWATCH: motoEndpoint,
-    AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-    AWS_EC2_METADATA_DISABLED: 'true',
+  const envFor = (key: Partial<ScopeKey>): Record<string, string> => {
+    const credentials = credentialsFor(key.accountId ?? accountId);
+    const scopeRegion = key.region ?? region;
+    const dataPlane = options.proxyDataPlane ? endpoint : (motoEndpoint as string);
+    return {
+      AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
+      AWS_ENDPOINT_URL_CODEDEPLOY: endpoint,
+      AWS_ENDPOINT_URL_LAMBDA: endpoint,
+      AWS_ENDPOINT_URL_STS: endpoint,
+      AWS_ENDPOINT_URL_S3: dataPlane,
+      AWS_ENDPOINT_URL_DYNAMODB: dataPlane,
+      AWS_ENDPOINT_URL_SNS: dataPlane,
+      AWS_ENDPOINT_URL_CLOUDWATCH: dataPlane,
+      AWS_ENDPOINT_URL_KMS: dataPlane,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: dataPlane,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_REGION: scopeRegion,
+      AWS_DEFAULT_REGION: scopeRegion,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
   };
+  // Another account than the usual one gets a key of its own: a client that caches what account a key
+  // belongs to (the CDK CLI does, in ~/.cdk) then never mixes two fakes up.
+  const credentialsFor = (id: string): Credentials =>
+    id === DEFAULT_ACCOUNT ? DUMMY_CREDENTIALS : { ...DUMMY_CREDENTIALS, accessKeyId: accessKeyFor(id) };
+  const sdkConfigFor = (key: Partial<ScopeKey>): SdkConfig => ({
+    endpoint,
+    region: key.region ?? region,
+    credentials: credentialsFor(key.accountId ?? accountId),
+    maxAttempts: 3,
+  });
+  const env = envFor({});
 
   return {
     endpoint,
@@ -259,7 +377,10 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     region,
     accountId,
     env,
-    sdkConfig: { endpoint, region, credentials: DUMMY_CREDENTIALS, maxAttempts: 3 },
+    sdkConfig: sdkConfigFor({}),
+    envFor,
+    sdkConfigFor,
+    credentialsFor,
     motoSdkConfig: { endpoint: motoEndpoint, region, credentials: DUMMY_CREDENTIALS, forcePathStyle: true },
     clock,
     faults,
@@ -274,13 +395,24 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
         });
       });
     },
-    state: { cloudformation, codedeploy, lambda },
+    state: {
+      get cloudformation() {
+        return scopes.get().cloudformation;
+      },
+      get codedeploy() {
+        return scopes.get().codedeploy;
+      },
+      get lambda() {
+        return scopes.get().lambda;
+      },
+    },
+    scope: (key) => scopes.get(key),
+    calls: callCounts,
+    resetCalls: () => counts.clear(),
     reset() {
       clock.clear();
       faults.clear();
-      cloudformation.reset();
-      codedeploy.reset();
-      lambda.reset();
+      scopes.reset();
     },
     async stop() {
       clock.stopRealTime();
@@ -290,6 +422,16 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       await ownMoto?.stop();
     },
   };
+}
+
+const CONTROL_PLANE = new Set(['cloudformation', 'sts', 'codedeploy', 'lambda']);
+
+const LOAD_BALANCER_HEADERS = { 'content-type': 'text/html', server: 'awselb/2.0' };
+
+/** What a load balancer answers when the service behind it is not there: an HTML page, no AWS error. */
+function loadBalancerPage(status: number): string {
+  const title = `${status} ${{ 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' }[status] ?? 'Error'}`;
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`;
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { AwsError } from './errors.js';
+import { partitionOf } from './partition.js';
 import { lambdaTimestamp, type Params } from './protocols.js';
 
 /**
@@ -22,6 +23,7 @@ export interface FunctionConfig {
   CodeSha256: string;
   Version: string;
   Environment?: { Variables: Record<string, string> };
+  KMSKeyArn?: string;
   TracingConfig: { Mode: string };
   RevisionId: string;
   State: string;
@@ -29,6 +31,9 @@ export interface FunctionConfig {
   PackageType: string;
   Architectures: string[];
   EphemeralStorage: { Size: number };
+  LoggingConfig: { LogFormat: string; LogGroup: string };
+  SnapStart: { ApplyOn: string; OptimizationStatus: string };
+  RuntimeVersionConfig?: { RuntimeVersionArn: string };
 }
 
 export interface Alias {
@@ -57,6 +62,7 @@ export interface FunctionInput {
   Timeout?: number;
   MemorySize?: number;
   Environment?: { Variables?: Record<string, string> };
+  KMSKeyArn?: string;
   TracingConfig?: { Mode?: string };
   Architectures?: string[];
   code: { sha256: string; size: number };
@@ -74,6 +80,7 @@ const fingerprint = (config: FunctionConfig) =>
     config.Timeout,
     config.MemorySize,
     config.Environment,
+    config.KMSKeyArn,
     config.TracingConfig,
     config.Architectures,
   ]);
@@ -92,7 +99,7 @@ export class LambdaService {
   }
 
   functionArn(name: string): string {
-    return `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`;
+    return `arn:${partitionOf(this.region).partition}:lambda:${this.region}:${this.accountId}:function:${name}`;
   }
 
   // --- state operations (used by the API below, CloudFormation and CodeDeploy) ---
@@ -103,7 +110,7 @@ export class LambdaService {
       FunctionName: input.FunctionName,
       FunctionArn: this.functionArn(input.FunctionName),
       Runtime: input.Runtime,
-      Role: input.Role ?? `arn:aws:iam::${this.accountId}:role/lambda-role`,
+      Role: input.Role ?? `arn:${partitionOf(this.region).partition}:iam::${this.accountId}:role/lambda-role`,
       Handler: input.Handler,
       CodeSize: input.code.size,
       Description: input.Description ?? '',
@@ -115,6 +122,7 @@ export class LambdaService {
       ...(input.Environment?.Variables
         ? { Environment: { Variables: { ...input.Environment.Variables } } }
         : {}),
+      ...(input.KMSKeyArn ? { KMSKeyArn: input.KMSKeyArn } : {}),
       TracingConfig: { Mode: input.TracingConfig?.Mode ?? 'PassThrough' },
       RevisionId: randomUUID(),
       State: 'Active',
@@ -122,6 +130,15 @@ export class LambdaService {
       PackageType: 'Zip',
       Architectures: input.Architectures ?? ['x86_64'],
       EphemeralStorage: { Size: 512 },
+      LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${input.FunctionName}` },
+      SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+      ...(input.Runtime
+        ? {
+            RuntimeVersionConfig: {
+              RuntimeVersionArn: `arn:${partitionOf(this.region).partition}:lambda:${this.region}::runtime:${createHash('sha256').update(input.Runtime).digest('hex')}`,
+            },
+          }
+        : {}),
     };
     if (existing) {
       existing.latest = latest;
@@ -173,9 +190,18 @@ export class LambdaService {
     const current = fn.aliases.get(alias);
     const version = update.FunctionVersion ?? current?.FunctionVersion;
     if (!version) throw new AwsError('InvalidParameterValueException', 'FunctionVersion is required', 400);
-    this.#requireVersion(fn, version);
     const weights = update.RoutingConfig === undefined ? current?.RoutingConfig : update.RoutingConfig;
-    for (const [extra, weight] of Object.entries(weights?.AdditionalVersionWeights ?? {})) {
+    const entries = Object.entries(weights?.AdditionalVersionWeights ?? {});
+    if (entries.some(([, weight]) => !(weight >= 0 && weight <= 1))) {
+      // Recorded: alias-weight-bounds.json (weights are fractions, 0.0 to 1.0; the map as Java prints it).
+      const map = entries.map(([v, w]) => `${v}=${Number.isInteger(w) ? w.toFixed(1) : w}`).join(', ');
+      throw new AwsError(
+        'ValidationException',
+        `1 validation error detected: Value '{${map}}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]`,
+      );
+    }
+    this.#requireVersion(fn, version);
+    for (const [extra] of Object.entries(weights?.AdditionalVersionWeights ?? {})) {
       this.#requireVersion(fn, extra);
       if (extra === version) {
         throw new AwsError(
@@ -183,7 +209,6 @@ export class LambdaService {
           `Invalid function version ${extra}. Function version ${extra} is already included in routing configuration.`,
         );
       }
-      if (weight < 0 || weight > 1) throw new AwsError('InvalidParameterValueException', 'Invalid weight');
     }
     const next: Alias = {
       AliasArn: `${fn.latest.FunctionArn}:${alias}`,
@@ -206,7 +231,8 @@ export class LambdaService {
   getAlias(name: string, alias: string): Alias {
     const fn = this.#function(name);
     const found = fn.aliases.get(alias);
-    if (!found) throw this.#notFound(`Alias not found: ${fn.latest.FunctionArn}:${alias}`);
+    // Recorded wording (LocalStack's test_lambda_api snapshot, alias_does_not_exist_esc, 25-11-2025).
+    if (!found) throw this.#notFound(`Cannot find alias arn: ${fn.latest.FunctionArn}:${alias}`);
     return found;
   }
 
@@ -253,7 +279,13 @@ export class LambdaService {
       }
       case 'ListVersionsByFunction': {
         const fn = this.#function(name);
-        return ok(200, paginate([fn.latest, ...fn.versions], query, 'Versions'));
+        // The list's entries carry less than GetFunctionConfiguration (no State, LastUpdateStatus,
+        // RuntimeVersionConfig) and $LATEST's ARN names it (recorded: publish-version-unchanged.json).
+        const listed = [
+          { ...fn.latest, FunctionArn: `${fn.latest.FunctionArn}:$LATEST` },
+          ...fn.versions,
+        ].map(({ State: _s, LastUpdateStatus: _l, RuntimeVersionConfig: _r, ...entry }) => entry);
+        return ok(200, paginate(listed, query, 'Versions'));
       }
       case 'CreateAlias': {
         const fn = this.#function(name);
@@ -289,6 +321,15 @@ export class LambdaService {
       case 'DeleteAlias':
         this.deleteAlias(name, alias);
         return ok(204);
+      case 'GetFunctionConcurrency': {
+        const fn = this.#function(name);
+        return ok(
+          200,
+          fn.reservedConcurrency === undefined
+            ? {}
+            : { ReservedConcurrentExecutions: fn.reservedConcurrency },
+        );
+      }
       case 'GetFunctionConfiguration':
         return ok(200, this.#configuration(name, query.get('Qualifier')));
       case 'UpdateFunctionCode': {
@@ -416,6 +457,7 @@ const OPERATIONS: [string, RegExp, string][] = [
   ['PUT', route(`${FUNCTION}/aliases/([^/]+)`), 'UpdateAlias'],
   ['DELETE', route(`${FUNCTION}/aliases/([^/]+)`), 'DeleteAlias'],
   ['GET', route(`${FUNCTION}/configuration`), 'GetFunctionConfiguration'],
+  ['GET', new RegExp(`^/2019-09-30/functions/${FUNCTION}/concurrency/?$`), 'GetFunctionConcurrency'],
   ['PUT', route(`${FUNCTION}/code`), 'UpdateFunctionCode'],
   ['GET', route(FUNCTION), 'GetFunction'],
   ['DELETE', route(FUNCTION), 'DeleteFunction'],

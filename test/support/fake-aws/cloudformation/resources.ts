@@ -1,24 +1,41 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { CloudWatchClient, DeleteAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectVersionsCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { CreateTopicCommand, DeleteTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { CodeDeployService } from '../codedeploy.js';
 import type { LambdaService } from '../lambda.js';
+import { partitionOf } from '../partition.js';
+import {
+  configureBucket,
+  createBucket,
+  createKey,
+  createKeyAlias,
+  createTable,
+  createTopic,
+  deleteAlarm,
+  deleteBucket,
+  deleteBucketPolicy,
+  deleteKey,
+  deleteKeyAlias,
+  deleteTable,
+  deleteTopic,
+  type MotoClients,
+  putAlarm,
+  putBucketPolicy,
+  ResourceFailure,
+  setTopicPolicy,
+  updateKey,
+  updateTable,
+  updateTopic,
+} from './moto-resources.js';
 import type { Json } from './template.js';
+
+export { type MotoClients, motoClients, ResourceFailure } from './moto-resources.js';
 
 /**
  * What creating, updating and deleting a resource does. Lambda and CodeDeploy resources materialize in
- * the fake's own Lambda/CodeDeploy state; buckets, tables, topics and alarms are created in moto (so the
- * handler's stores and alarm-driven rollback are real); every other type gets a plausible physical id
- * and attributes and exists only in the stack.
+ * the fake's own Lambda/CodeDeploy state; buckets, bucket policies, tables, topics, topic policies, KMS
+ * keys and aliases and alarms are created in moto with the template's properties (moto-resources.ts: the
+ * handler's stores, alarm-driven rollback and what a client reads back are real); every other type gets
+ * a plausible physical id and attributes and exists only in the stack.
  */
 export interface ProvisionContext {
   stackName: string;
@@ -27,6 +44,8 @@ export interface ProvisionContext {
   lambda: LambdaService;
   codedeploy: CodeDeployService;
   moto: MotoClients;
+  /** The fake clock's time (ms), for the timestamps resources carry. */
+  now: number;
   /** Buckets a Custom::S3AutoDeleteObjects resource of the stack empties before they are deleted. */
   autoDeleteBuckets: Set<string>;
 }
@@ -35,31 +54,6 @@ export interface Provisioned {
   physicalId: string;
   attributes: Record<string, Json>;
 }
-
-export interface MotoClients {
-  s3: S3Client;
-  dynamodb: DynamoDBClient;
-  sns: SNSClient;
-  cloudwatch: CloudWatchClient;
-}
-
-export function motoClients(endpoint: string, region: string): MotoClients {
-  const config = {
-    endpoint,
-    region,
-    credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' },
-    maxAttempts: 3,
-  };
-  return {
-    s3: new S3Client({ ...config, forcePathStyle: true }),
-    dynamodb: new DynamoDBClient(config),
-    sns: new SNSClient(config),
-    cloudwatch: new CloudWatchClient(config),
-  };
-}
-
-/** A resource operation that failed: the reason shows in the resource's *_FAILED event. */
-export class ResourceFailure extends Error {}
 
 /** Properties whose change replaces the resource ('*': any change does). */
 const IMMUTABLE: Record<string, string[] | '*'> = {
@@ -83,7 +77,24 @@ const IMMUTABLE: Record<string, string[] | '*'> = {
   'AWS::ApiGateway::Deployment': ['RestApiId'],
   'AWS::ApiGateway::Stage': ['RestApiId', 'StageName'],
   'AWS::ApiGateway::Account': [],
+  'AWS::KMS::Key': ['KeySpec', 'KeyUsage', 'MultiRegion'],
+  'AWS::EC2::Instance': ['AvailabilityZone', 'ImageId', 'KeyName', 'NetworkInterfaces', 'SubnetId'],
 };
+
+/**
+ * Properties whose change may replace the resource ("Update requires: Some interruptions" or replacement
+ * depending on the value: RequiresRecreation Conditionally), from the resource reference.
+ */
+const CONDITIONAL: Record<string, string[]> = {
+  'AWS::EC2::Instance': ['InstanceType', 'UserData', 'EbsOptimized', 'SecurityGroups'],
+  'AWS::Lambda::Alias': [],
+};
+
+/** What changing a property does to the resource: Always (replaced), Conditionally, Never. */
+export function recreation(type: string, property: string): 'Always' | 'Conditionally' | 'Never' {
+  if (replacingProperties(type, [property]).length > 0) return 'Always';
+  return CONDITIONAL[type]?.includes(property) ? 'Conditionally' : 'Never';
+}
 
 /** Properties that, when they change, replace the resource (name: which ones; '*' means all). */
 export function replacingProperties(type: string, changed: string[]): string[] {
@@ -128,58 +139,52 @@ export async function createResource(
   previous?: Provisioned,
 ): Promise<Provisioned> {
   const { region, accountId, stackName } = ctx;
+  const { partition, urlSuffix } = partitionOf(region);
   const arn = (service: string, resource: string, withRegion = true) =>
-    `arn:aws:${service}:${withRegion ? region : ''}:${service === 's3' ? '' : accountId}:${resource}`;
+    `arn:${partition}:${service}:${withRegion ? region : ''}:${service === 's3' ? '' : accountId}:${resource}`;
   const name = (key: string, max: number, lower = false) =>
     (props[key] as string | undefined) ?? generatedName(stackName, logicalId, max, lower);
 
   switch (type) {
     case 'AWS::S3::Bucket': {
       const bucket = name('BucketName', 63, true);
-      await moto(() =>
-        ctx.moto.s3.send(
-          new CreateBucketCommand({
-            Bucket: bucket,
-            ...(region === 'us-east-1'
-              ? {}
-              : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
-          }),
-        ),
-      );
+      await createBucket(ctx.moto, bucket, region, props);
       return {
         physicalId: bucket,
         attributes: {
-          Arn: `arn:aws:s3:::${bucket}`,
-          DomainName: `${bucket}.s3.amazonaws.com`,
-          RegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`,
-          DualStackDomainName: `${bucket}.s3.dualstack.${region}.amazonaws.com`,
-          WebsiteURL: `http://${bucket}.s3-website-${region}.amazonaws.com`,
+          Arn: `arn:${partition}:s3:::${bucket}`,
+          DomainName: `${bucket}.s3.${urlSuffix}`,
+          RegionalDomainName: `${bucket}.s3.${region}.${urlSuffix}`,
+          DualStackDomainName: `${bucket}.s3.dualstack.${region}.${urlSuffix}`,
+          WebsiteURL: `http://${bucket}.s3-website-${region}.${urlSuffix}`,
         },
       };
     }
     case 'AWS::DynamoDB::Table': {
       const table = name('TableName', 255);
-      await moto(() => ctx.moto.dynamodb.send(new CreateTableCommand(tableInput(table, props))));
+      await createTable(ctx.moto, table, props);
       return {
         physicalId: table,
         attributes: {
           Arn: arn('dynamodb', `table/${table}`),
-          StreamArn: arn('dynamodb', `table/${table}/stream/${new Date().toISOString()}`),
+          StreamArn: arn('dynamodb', `table/${table}/stream/${new Date(ctx.now).toISOString()}`),
         },
       };
     }
     case 'AWS::SNS::Topic': {
       const topic = name('TopicName', 256);
-      const answer = await moto(() => ctx.moto.sns.send(new CreateTopicCommand({ Name: topic })));
-      const topicArn = answer.TopicArn ?? arn('sns', topic);
+      const topicArn = await createTopic(ctx.moto, topic, props);
       return { physicalId: topicArn, attributes: { TopicArn: topicArn, TopicName: topic } };
     }
+    case 'AWS::SNS::TopicPolicy':
+      await setTopicPolicy(ctx.moto, props);
+      return { physicalId: generatedName(stackName, logicalId, 128), attributes: {} };
+    case 'AWS::S3::BucketPolicy':
+      await putBucketPolicy(ctx.moto, props);
+      return { physicalId: generatedName(stackName, logicalId, 128), attributes: {} };
     case 'AWS::CloudWatch::Alarm': {
       const alarm = name('AlarmName', 255);
-      // Best effort: moto does not take every alarm shape (metric math); the alarm exists in the stack anyway.
-      await ctx.moto.cloudwatch
-        .send(new PutMetricAlarmCommand(alarmInput(alarm, props)))
-        .catch(() => undefined);
+      await putAlarm(ctx.moto, alarm, props);
       return { physicalId: alarm, attributes: { Arn: arn('cloudwatch', `alarm:${alarm}`) } };
     }
     case 'AWS::Lambda::Function': {
@@ -195,6 +200,7 @@ export async function createResource(
         Timeout: props.Timeout,
         MemorySize: props.MemorySize,
         Environment: props.Environment,
+        KMSKeyArn: props.KmsKeyArn,
         TracingConfig: props.TracingConfig,
         Architectures: props.Architectures,
         ReservedConcurrentExecutions:
@@ -271,15 +277,18 @@ export async function createResource(
       return {
         physicalId: role,
         attributes: {
-          Arn: `arn:aws:iam::${accountId}:role${props.Path ?? '/'}${role}`,
+          Arn: `arn:${partition}:iam::${accountId}:role${props.Path ?? '/'}${role}`,
           RoleId: `AROA${alphanumeric(17)}`,
         },
       };
     }
     case 'AWS::KMS::Key': {
-      const id = randomUUID();
-      return { physicalId: id, attributes: { Arn: arn('kms', `key/${id}`), KeyId: id } };
+      const key = await createKey(ctx.moto, props);
+      return { physicalId: key.keyId, attributes: { Arn: key.arn, KeyId: key.keyId } };
     }
+    case 'AWS::KMS::Alias':
+      await createKeyAlias(ctx.moto, props);
+      return { physicalId: String(props.AliasName), attributes: {} };
     case 'AWS::Logs::LogGroup': {
       const group = name('LogGroupName', 512);
       return { physicalId: group, attributes: { Arn: arn('logs', `log-group:${group}:*`) } };
@@ -319,18 +328,39 @@ export async function updateResource(
   logicalId: string,
   type: string,
   props: Record<string, Json>,
-  current: Provisioned,
+  current: Provisioned & { properties: Record<string, Json> },
 ): Promise<Provisioned> {
+  const before = current.properties ?? {};
   switch (type) {
+    case 'AWS::S3::Bucket':
+      await configureBucket(ctx.moto, current.physicalId, props, before);
+      break;
+    case 'AWS::S3::BucketPolicy':
+      await putBucketPolicy(ctx.moto, props);
+      break;
+    case 'AWS::DynamoDB::Table':
+      await updateTable(ctx.moto, current.physicalId, props, before);
+      break;
+    case 'AWS::SNS::Topic':
+      await updateTopic(ctx.moto, current.physicalId, props, before);
+      break;
+    case 'AWS::SNS::TopicPolicy':
+      await setTopicPolicy(ctx.moto, props);
+      break;
+    case 'AWS::KMS::Key':
+      await updateKey(ctx.moto, current.physicalId, props, before);
+      break;
+    case 'AWS::CloudWatch::Alarm':
+      await putAlarm(ctx.moto, current.physicalId, props);
+      break;
     case 'AWS::Lambda::Function':
     case 'AWS::Lambda::Alias':
     case 'AWS::CodeDeploy::DeploymentGroup':
       return createResource(ctx, logicalId, type, props, current);
     case 'AWS::CodeDeploy::Application':
       return current;
-    default:
-      return { physicalId: current.physicalId, attributes: current.attributes };
   }
+  return { physicalId: current.physicalId, attributes: current.attributes };
 }
 
 export async function deleteResource(
@@ -341,25 +371,25 @@ export async function deleteResource(
 ): Promise<void> {
   switch (type) {
     case 'AWS::S3::Bucket':
-      if (ctx.autoDeleteBuckets.has(physicalId)) await emptyBucket(ctx.moto.s3, physicalId);
-      await ctx.moto.s3.send(new DeleteBucketCommand({ Bucket: physicalId })).catch((error: Error) => {
-        if (error.name === 'BucketNotEmpty') {
-          throw new ResourceFailure(
-            `The bucket you tried to delete is not empty (Service: S3, Status Code: 409, Request ID: ${randomUUID()})`,
-          );
-        }
-      });
+      await deleteBucket(ctx.moto, physicalId, ctx.autoDeleteBuckets.has(physicalId));
+      return;
+    case 'AWS::S3::BucketPolicy':
+      await deleteBucketPolicy(ctx.moto, props);
       return;
     case 'AWS::DynamoDB::Table':
-      await ctx.moto.dynamodb.send(new DeleteTableCommand({ TableName: physicalId })).catch(() => undefined);
+      await deleteTable(ctx.moto, physicalId);
       return;
     case 'AWS::SNS::Topic':
-      await ctx.moto.sns.send(new DeleteTopicCommand({ TopicArn: physicalId })).catch(() => undefined);
+      await deleteTopic(ctx.moto, physicalId);
+      return;
+    case 'AWS::KMS::Key':
+      await deleteKey(ctx.moto, physicalId, props);
+      return;
+    case 'AWS::KMS::Alias':
+      await deleteKeyAlias(ctx.moto, physicalId);
       return;
     case 'AWS::CloudWatch::Alarm':
-      await ctx.moto.cloudwatch
-        .send(new DeleteAlarmsCommand({ AlarmNames: [physicalId] }))
-        .catch(() => undefined);
+      await deleteAlarm(ctx.moto, physicalId);
       return;
     case 'AWS::Lambda::Function':
       ctx.lambda.deleteFunction(physicalId);
@@ -396,29 +426,17 @@ function genericResource(
     // Any attribute a template asks of a type the fake does not model gets a plausible value.
     get: (_target, attribute: string) => {
       if (attribute === 'Arn' || attribute.endsWith('Arn')) {
-        return `arn:aws:${service}:${ctx.region}:${ctx.accountId}:${kind}/${physicalId}`;
+        return `arn:${partitionOf(ctx.region).partition}:${service}:${ctx.region}:${ctx.accountId}:${kind}/${physicalId}`;
       }
       if (attribute.endsWith('Id')) return physicalId;
       if (attribute.endsWith('Name')) return physicalId;
       if (attribute.endsWith('DomainName') || attribute.endsWith('Url'))
-        return `${physicalId.toLowerCase()}.${service}.amazonaws.com`;
+        return `${physicalId.toLowerCase()}.${service}.${partitionOf(ctx.region).urlSuffix}`;
       return `${physicalId}.${attribute}`;
     },
   });
   void props;
   return { physicalId, attributes };
-}
-
-async function moto<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    if (/AlreadyExists|AlreadyOwnedByYou|ResourceInUse/.test(e.name)) {
-      throw new ResourceFailure(`Resource of this name already exists (${e.name}: ${e.message})`);
-    }
-    throw new ResourceFailure(`${e.name}: ${e.message}`);
-  }
 }
 
 async function functionCode(ctx: ProvisionContext, code: Json): Promise<{ sha256: string; size: number }> {
@@ -458,60 +476,4 @@ function routing(config: Json): { AdditionalVersionWeights: Record<string, numbe
       weights.map((w) => [String(w.FunctionVersion), Number(w.FunctionWeight)]),
     ),
   };
-}
-
-function tableInput(name: string, props: Json) {
-  const payPerRequest = props.BillingMode === 'PAY_PER_REQUEST';
-  const throughput = (p: Json) =>
-    payPerRequest
-      ? undefined
-      : {
-          ReadCapacityUnits: Number(p?.ReadCapacityUnits ?? 5),
-          WriteCapacityUnits: Number(p?.WriteCapacityUnits ?? 5),
-        };
-  return {
-    TableName: name,
-    KeySchema: props.KeySchema,
-    AttributeDefinitions: props.AttributeDefinitions,
-    BillingMode: payPerRequest ? 'PAY_PER_REQUEST' : 'PROVISIONED',
-    ProvisionedThroughput: throughput(props.ProvisionedThroughput),
-    GlobalSecondaryIndexes: (props.GlobalSecondaryIndexes as Json[] | undefined)?.map((index) => ({
-      IndexName: index.IndexName,
-      KeySchema: index.KeySchema,
-      Projection: index.Projection,
-      ProvisionedThroughput: throughput(index.ProvisionedThroughput),
-    })),
-  } as never;
-}
-
-function alarmInput(name: string, props: Json) {
-  return {
-    AlarmName: name,
-    AlarmDescription: props.AlarmDescription,
-    MetricName: props.MetricName,
-    Namespace: props.Namespace,
-    Statistic: props.Statistic,
-    ExtendedStatistic: props.ExtendedStatistic,
-    Dimensions: props.Dimensions,
-    Period: props.Period === undefined ? undefined : Number(props.Period),
-    EvaluationPeriods: Number(props.EvaluationPeriods ?? 1),
-    DatapointsToAlarm: props.DatapointsToAlarm === undefined ? undefined : Number(props.DatapointsToAlarm),
-    Threshold: props.Threshold === undefined ? undefined : Number(props.Threshold),
-    ComparisonOperator: props.ComparisonOperator,
-    TreatMissingData: props.TreatMissingData,
-    Metrics: props.Metrics,
-    ActionsEnabled: props.ActionsEnabled === undefined ? undefined : String(props.ActionsEnabled) === 'true',
-  } as never;
-}
-
-async function emptyBucket(s3: S3Client, bucket: string): Promise<void> {
-  for (;;) {
-    const listing = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket })).catch(() => undefined);
-    const objects = [...(listing?.Versions ?? []), ...(listing?.DeleteMarkers ?? [])].map((v) => ({
-      Key: v.Key as string,
-      VersionId: v.VersionId,
-    }));
-    if (objects.length === 0) return;
-    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects } }));
-  }
 }
