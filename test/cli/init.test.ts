@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseProject } from '../../src/config/project-file.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { jsonShape } from '../helpers/json-shape.js';
 
 // The built binary (npm test builds first), without a terminal: nothing may prompt.
 const FLAGS = ['--email', 'ops@example.com', '--region', 'eu-west-1', '--environment', 'Production', '--yes'];
@@ -62,6 +63,7 @@ describe('init without a terminal', () => {
       created: true,
       written: true,
     });
+    expect(jsonShape(JSON.parse(staging.stdout))).toMatchSnapshot();
     const project = await read();
     expect(project.environments.Production!.resourceId).toBe(id);
     expect(project.environments.Staging!.resourceId).not.toBe(id);
