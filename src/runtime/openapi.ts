@@ -194,11 +194,12 @@ const errorObject = (codes: readonly [string, ...string[]], requestId: boolean) 
     }),
   });
 
+// Every error body in one component, for clients; each response below names the codes of its status.
 errorObject(Object.values(ERROR_CODES).flat() as [string, ...string[]], false).register(registry, {
   id: 'Error',
   description: 'Every error the function answers; 500 and 503 also carry the request id.',
 });
-z.strictObject({ message: z.string() }).register(registry, {
+const GatewayError = z.strictObject({ message: z.string() }).register(registry, {
   id: 'GatewayError',
   description: 'An answer API Gateway gives by itself, before the function.',
 });
@@ -272,7 +273,12 @@ const functionHeaders = (cacheable: boolean) => ({
   'Cache-Control': ref('headers', cacheable ? 'CacheControlCacheable' : 'NoStore'),
 });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
-const schemaRef = (name: string) => ref('schemas', name);
+/** A $ref to a component schema (one registered with an id). */
+const schemaRef = (schema: z.ZodType) => {
+  const id = registry.get(schema)?.id;
+  if (!id) throw new TypeError('Not a component schema.');
+  return ref('schemas', id);
+};
 
 function errorResponse(
   status: keyof typeof ERROR_CODES,
@@ -292,7 +298,7 @@ function gatewayOrFunction(status: 401 | 413, description: string, extraHeaders:
     description,
     headers: { 'Access-Control-Allow-Origin': ref('headers', 'AllowOriginGateway'), ...extraHeaders },
     content: json({
-      anyOf: [schemaRef('GatewayError'), jsonSchema(errorObject(ERROR_CODES[status], false))],
+      anyOf: [schemaRef(GatewayError), jsonSchema(errorObject(ERROR_CODES[status], false))],
     }),
   };
 }
@@ -333,7 +339,7 @@ function responses() {
         "The stage's throttling (the environment's rate and burst limits: docs/scale.md), answered by API " +
         'Gateway before the function: {"message":"Too Many Requests"}.',
       headers: { 'Access-Control-Allow-Origin': ref('headers', 'AllowOriginGateway') },
-      content: json(schemaRef('GatewayError')),
+      content: json(schemaRef(GatewayError)),
     },
     InternalError: errorResponse(500, 'Something went wrong on the server; the body carries the request id.'),
     ServiceUnavailable: errorResponse(503, 'A store is throttling: retry after Retry-After seconds.', {
@@ -422,7 +428,7 @@ const OPERATIONS: Record<(typeof API_ROUTES)[number]['path'], Record<string, Ope
         200: {
           description: 'A page of items.',
           headers: { ...functionHeaders(true), ETag: ref('headers', 'PageETag') },
-          content: json(schemaRef('ItemPage')),
+          content: json(schemaRef(ItemPage)),
         },
         304: notModified('PageETag'),
         400: ref('responses', 'BadRequest'),
@@ -434,9 +440,7 @@ const OPERATIONS: Record<(typeof API_ROUTES)[number]['path'], Record<string, Ope
       requestBody: {
         required: true,
         description: `At most ${MAX_BODY_BYTES} bytes, nested at most ${MAX_JSON_DEPTH} levels.`,
-        content: Object.fromEntries(
-          BODY_TYPES.json.map((type) => [type, { schema: schemaRef('ItemInput') }]),
-        ),
+        content: Object.fromEntries(BODY_TYPES.json.map((type) => [type, { schema: schemaRef(ItemInput) }])),
       },
       responses: {
         201: {
@@ -446,7 +450,7 @@ const OPERATIONS: Record<(typeof API_ROUTES)[number]['path'], Record<string, Ope
             ETag: ref('headers', 'ItemETag'),
             Location: ref('headers', 'Location'),
           },
-          content: json(schemaRef('Item')),
+          content: json(schemaRef(Item)),
         },
         400: ref('responses', 'BadRequest'),
         409: errorResponse(409, 'An item with the generated id already exists (practically never): retry.'),
@@ -464,7 +468,7 @@ const OPERATIONS: Record<(typeof API_ROUTES)[number]['path'], Record<string, Ope
         200: {
           description: 'The item; its ETag is its version.',
           headers: { ...functionHeaders(true), ETag: ref('headers', 'ItemETag') },
-          content: json(schemaRef('Item')),
+          content: json(schemaRef(Item)),
         },
         304: notModified('ItemETag'),
         400: ref('responses', 'BadRequest'),
@@ -478,9 +482,7 @@ const OPERATIONS: Record<(typeof API_ROUTES)[number]['path'], Record<string, Ope
       requestBody: {
         required: true,
         description: `At most ${MAX_BODY_BYTES} bytes. Every client field is replaced; an absent optional one is removed.`,
-        content: Object.fromEntries(
-          BODY_TYPES.json.map((type) => [type, { schema: schemaRef('ItemInput') }]),
-        ),
+        content: Object.fromEntries(BODY_TYPES.json.map((type) => [type, { schema: schemaRef(ItemInput) }])),
       },
       responses: updateResponses(false),
     },
@@ -492,7 +494,7 @@ const OPERATIONS: Record<(typeof API_ROUTES)[number]['path'], Record<string, Ope
         required: true,
         description: `At most ${MAX_BODY_BYTES} bytes. application/json is taken as the same merge patch.`,
         content: Object.fromEntries(
-          BODY_TYPES.mergePatch.map((type) => [type, { schema: schemaRef('ItemMergePatch') }]),
+          BODY_TYPES.mergePatch.map((type) => [type, { schema: schemaRef(ItemMergePatch) }]),
         ),
       },
       responses: updateResponses(true),
@@ -516,7 +518,7 @@ function updateResponses(patch: boolean) {
     200: {
       description: 'The item as updated, at its new version.',
       headers: { ...functionHeaders(false), ETag: ref('headers', 'ItemETag') },
-      content: json(schemaRef('Item')),
+      content: json(schemaRef(Item)),
     },
     400: ref('responses', 'BadRequest'),
     404: ref('responses', 'NotFound'),
