@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { BaseCommand } from '../base-command.js';
-import { projectFilePath, readProject, resolveEnvironment } from '../config/project-file.js';
 import { AUTH_MODES, type ResolvedEnvironment } from '../config/schema.js';
 import { Flags } from '../oclif.js';
 import { dataBucketName } from '../stack-contract.js';
@@ -79,6 +78,7 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
         ...(environment ? { bucketName: dataBucketName(environment.resourceId) } : {}),
       },
       logLevel: flags.verbose ? 'INFO' : 'WARN',
+      version: this.config.version,
       onRequest: (request) => this.info(output.requestLine(request)),
       onPublish: (message) => {
         for (const line of output.publishLines(message)) this.info(line);
@@ -95,12 +95,5 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
     await server.stop();
     this.info(`${style.green('✔')} Stopped.`);
     return { url: server.url, dataDir, stopped: true };
-  }
-
-  /** The project's environment when there is a project file; `dev` works without one (defaults). */
-  private async environmentIfAny(): Promise<ResolvedEnvironment | undefined> {
-    const project = await readProject(projectFilePath());
-    if (!project) return undefined;
-    return resolveEnvironment(project, this.flags.environment);
   }
 }
