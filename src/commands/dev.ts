@@ -25,6 +25,9 @@ Writes (POST/PUT/PATCH/DELETE) need a token, as on the deployed API: \`serverles
 one, and the server checks it as API Gateway's Cognito authorizer would (401 without). The environment's \
 "auth" decides (cognito unless the project file says none); --auth overrides it.
 
+The API's OpenAPI 3.1 document is at /openapi.json (as \`serverless-infra openapi\` prints it, with this \
+server's URL).
+
 Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stops the server.`;
 
   static override examples = [
@@ -32,6 +35,7 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
     '<%= config.bin %> <%= command.id %> --port 8080 --reset',
     'curl -X POST localhost:3000/items -H "Authorization: Bearer $(<%= config.bin %> token --dev)" -H "Content-Type: application/json" -d \'{"name":"first"}\'',
     '<%= config.bin %> <%= command.id %> --auth none',
+    'curl localhost:3000/openapi.json',
   ];
 
   // A server runs until stopped; it has no result for --json.

@@ -1,6 +1,6 @@
 // Checks HTTP answers against an OpenAPI 3.1 document with independent, maintained tools: the document is
 // dereferenced by @readme/openapi-parser and its schemas (JSON Schema 2020-12) are applied by ajv + ajv-formats.
-import { dereference } from '@readme/openapi-parser';
+import { dereference, validate } from '@readme/openapi-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
@@ -8,7 +8,14 @@ import addFormatsModule from 'ajv-formats';
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
   addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
 
-type Json = Record<string, any>;
+/** A parsed OpenAPI document (or a part of it), walked by key. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON read from a document, checked by the validators, not by types
+export type Json = Record<string, any>;
+
+/** @readme/openapi-parser's verdict on a document (a copy: the parser resolves references in place). */
+export function validateDocument(document: unknown) {
+  return validate(structuredClone(document) as never);
+}
 
 export interface Answer {
   status: number;
