@@ -18,7 +18,8 @@ export default class OpenApi extends BaseCommand<typeof OpenApi> {
   static override summary = 'Print the OpenAPI 3.1 document of the items API.';
   static override description =
     `Generated from the API's own contract (routes, bodies, limits, errors, ETag/If-Match, \
-pagination, CORS): import it into Postman or Swagger UI, or generate a client from it. Offline: no AWS call.
+pagination, CORS): import it into Postman or Swagger UI, or generate a client from it. Offline (no AWS call) \
+unless --deployed asks for the deployed stack's URL.
 
 Writes need a Cognito ID token when the environment's "auth" is cognito (the default without a project file); \
 --auth overrides it. \`serverless-infra dev\` serves the same document at /openapi.json.`;
@@ -26,7 +27,7 @@ Writes need a Cognito ID token when the environment's "auth" is cognito (the def
   static override examples = [
     '<%= config.bin %> <%= command.id %> > openapi.json',
     '<%= config.bin %> <%= command.id %> --output openapi.json --server-url https://d111111abcdef8.cloudfront.net',
-    '<%= config.bin %> <%= command.id %> -e Staging --auth none',
+    '<%= config.bin %> <%= command.id %> -e Production --deployed --output openapi.json',
   ];
 
   static override flags = {
@@ -38,6 +39,11 @@ Writes need a Cognito ID token when the environment's "auth" is cognito (the def
       summary:
         "The API's base URL for the document's servers entry (e.g. the CloudFront URL `status` shows).",
       env: 'SERVERLESS_INFRA_OPENAPI_SERVER_URL',
+      exclusive: ['deployed'],
+    }),
+    deployed: Flags.boolean({
+      summary:
+        "Take the servers entry from the environment's deployed stack (its CloudFront URL; one AWS call).",
     }),
     auth: Flags.string({
       summary:
@@ -50,11 +56,15 @@ Writes need a Cognito ID token when the environment's "auth" is cognito (the def
     const { flags } = this;
     const environment = await this.environmentIfAny();
     const auth = (flags.auth as AuthMode | undefined) ?? environment?.auth ?? 'cognito';
+    const server: { url?: string | undefined; description?: string } = flags.deployed
+      ? await this.deployedServer()
+      : { url: flags['server-url'] };
     const { buildOpenApiDocument } = await import('../runtime/openapi.js');
     const document = buildOpenApiDocument({
       version: this.config.version,
       writeAuth: auth === 'cognito',
-      ...(flags['server-url'] ? { serverUrl: flags['server-url'] } : {}),
+      ...(server.url ? { serverUrl: server.url } : {}),
+      ...(server.description ? { serverDescription: server.description } : {}),
     });
     const text = JSON.stringify(document, null, 2);
     if (!flags.output) {
@@ -78,5 +88,12 @@ Writes need a Cognito ID token when the environment's "auth" is cognito (the def
       `${style.green('✔')} Wrote ${flags.output}: OpenAPI ${written.openapi}, ${operations} operations on ${written.paths} paths`,
     );
     return written;
+  }
+
+  /** The CloudFront URL of the environment's stack: the API's public address (API Gateway answers only it). */
+  private async deployedServer(): Promise<{ url: string; description: string }> {
+    const { env, clients } = await this.session();
+    const { requiredStackOutput } = await import('../environment/outputs.js');
+    return { url: await requiredStackOutput(env, clients, 'cloudFrontUrl'), description: env.name };
   }
 }

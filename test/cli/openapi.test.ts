@@ -1,9 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { validateDocument } from '../helpers/openapi.js';
+import { sharedMoto } from '../support/moto.js';
 
 // The built binary (npm test builds first), offline: no AWS variables, no credentials.
 describe('serverless-infra openapi', () => {
@@ -109,5 +112,86 @@ describe('serverless-infra openapi', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('serverless-infra openapi --output openapi.json');
     expect(help.stdout).toContain('/openapi.json');
+  });
+});
+
+// --deployed reads the CloudFront URL from the stack's outputs (DescribeStacks): moto's CloudFormation, the
+// scene set by the real AWS CLI, as test/security/users.test.ts does.
+describe('serverless-infra openapi --deployed', () => {
+  const stackName = `ServerlessInfra-Staging-${randomUUID().slice(0, 8)}`;
+  let cwd: string;
+  let endpoint: string;
+  const awsEnv = () => ({
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
+  });
+
+  beforeEach(async () => {
+    endpoint = sharedMoto().endpoint;
+    cwd = await tempDir('si-openapi-deployed-');
+    const environment = (name: string, stack: string) => ({
+      email: 'ops@example.com',
+      region: 'eu-west-3',
+      stackName: stack,
+      resourceId: `${name.slice(0, 4).toLowerCase()}1234`,
+      releaseStrategy: 'LambdaAllAtOnce',
+    });
+    await writeFile(
+      path.join(cwd, 'serverless-infra.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        environments: {
+          Staging: environment('Staging', stackName),
+          Development: environment('Development', `${stackName}-never-deployed`),
+        },
+      }),
+    );
+  });
+  afterEach(async () => {
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it("uses the stack's CloudFront URL as the server; a stack not deployed is an error", async () => {
+    const template = {
+      Resources: { Placeholder: { Type: 'AWS::CloudFormation::WaitConditionHandle' } },
+      Outputs: { CloudFrontUrl: { Value: 'https://d111111abcdef8.cloudfront.net' } },
+    };
+    execFileSync(
+      'aws',
+      [
+        'cloudformation',
+        'create-stack',
+        '--stack-name',
+        stackName,
+        '--template-body',
+        JSON.stringify(template),
+      ],
+      {
+        env: {
+          ...process.env,
+          ...awsEnv(),
+          AWS_DEFAULT_REGION: 'eu-west-3',
+          AWS_ENDPOINT_URL: endpoint,
+          AWS_CONFIG_FILE: '/nonexistent',
+          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+        },
+      },
+    );
+    const result = await runCli(['openapi', '-e', 'Staging', '--deployed'], { cwd, env: awsEnv() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).servers).toEqual([
+      { url: 'https://d111111abcdef8.cloudfront.net', description: 'Staging' },
+    ]);
+
+    const missing = await runCli(['openapi', '-e', 'Development', '--deployed'], { cwd, env: awsEnv() });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`The stack ${stackName}-never-deployed does not exist in eu-west-3.`);
+    expect(missing.stdout).toBe('');
+
+    const both = await runCli(['openapi', '-e', 'Staging', '--deployed', '--server-url', 'https://x'], {
+      cwd,
+    });
+    expect(both.code).toBe(2);
   });
 });
