@@ -240,7 +240,6 @@ function headers() {
   return {
     RequestId: header('The request id (also in the logs).', z.string().min(1)),
     AllowOrigin: header('CORS: who may read the answer.', z.string().min(1)),
-    AllowOriginGateway: header('CORS: who may read the answer.', z.string().min(1)),
     ExposeHeaders: header(
       'CORS: the headers a browser script may read.',
       z.literal(CORS.exposeHeaders.join(', ')),
@@ -296,7 +295,7 @@ function errorResponse(
 function gatewayOrFunction(status: 401 | 413, description: string, extraHeaders: Record<string, unknown>) {
   return {
     description,
-    headers: { 'Access-Control-Allow-Origin': ref('headers', 'AllowOriginGateway'), ...extraHeaders },
+    headers: { 'Access-Control-Allow-Origin': ref('headers', 'AllowOrigin'), ...extraHeaders },
     content: json({
       anyOf: [schemaRef(GatewayError), jsonSchema(errorObject(ERROR_CODES[status], false))],
     }),
@@ -338,7 +337,7 @@ function responses() {
       description:
         "The stage's throttling (the environment's rate and burst limits: docs/scale.md), answered by API " +
         'Gateway before the function: {"message":"Too Many Requests"}.',
-      headers: { 'Access-Control-Allow-Origin': ref('headers', 'AllowOriginGateway') },
+      headers: { 'Access-Control-Allow-Origin': ref('headers', 'AllowOrigin') },
       content: json(schemaRef(GatewayError)),
     },
     InternalError: errorResponse(500, 'Something went wrong on the server; the body carries the request id.'),
@@ -546,7 +545,7 @@ function preflight(operationId: string, methods: readonly string[]): Operation {
       204: {
         description: 'The CORS configuration.',
         headers: {
-          'Access-Control-Allow-Origin': ref('headers', 'AllowOriginGateway'),
+          'Access-Control-Allow-Origin': ref('headers', 'AllowOrigin'),
           'Access-Control-Allow-Methods': header('Methods a browser may use.', z.string().min(1)),
           'Access-Control-Allow-Headers': header('Request headers a browser may send.', z.string().min(1)),
           'Access-Control-Max-Age': header(
@@ -595,7 +594,8 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
         (options.writeAuth
           ? 'writes need a Cognito ID token (`serverless-infra token`). '
           : 'writes are open to anyone (auth: none). ') +
-        'Every write is conditional: send If-Match with the ETag you read. Every error is a JSON body.',
+        'Every write is conditional: send If-Match with the ETag you read. Every error is a JSON body; a path or ' +
+        'method outside this document gets API Gateway\'s 403 {"message":"Missing Authentication Token"}.',
     },
     ...(options.serverUrl
       ? {
