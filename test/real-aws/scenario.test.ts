@@ -1,0 +1,163 @@
+/**
+ * The real-account suite's logic (scenario.ts, cleanup.ts, guard.ts) against the offline AWS — the fake
+ * (CloudFormation, CodeDeploy, Lambda, STS, the Tagging API) and moto — so that `npm run test:aws`, which
+ * runs only when a person gives it an account, cannot rot in between. Needs `npm run build`.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+import { pauseAtFirstStep } from '../helpers/fake-time.js';
+import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
+import { cleanUp, type RunTarget, runCli, taggedWithRun } from './cleanup.js';
+import { startGuard } from './guard.js';
+import { newRunId, runUsersDay } from './scenario.js';
+
+const REGION = 'eu-central-1';
+/** An account of its own: the toolkit's staging bucket (per account and region) is this file's alone. */
+const ACCOUNT = '100000000013';
+/** Fake seconds per real second: the 5-minute canary takes 1.5 s. */
+const TIME_SCALE = 200;
+
+let fake: FakeAws;
+let target: RunTarget;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(ROOT, 'dist/commands/deploy.js'))) throw new Error('Run `npm run build` first.');
+  fake = await startFakeAws({ region: REGION, accountId: ACCOUNT, timeScale: TIME_SCALE });
+  target = {
+    region: REGION,
+    env: fake.env,
+    tagging: { endpoint: fake.endpoint, region: REGION, credentials: fake.credentialsFor(ACCOUNT) },
+    kms: fake.motoSdkConfig,
+    // Offline nothing lags: one look is the answer, and a busy stack settles in fake time.
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))),
+    leftoverAttempts: 1,
+    busyAttempts: 20,
+    pollMs: 50,
+    log: () => {},
+  };
+});
+
+afterAll(async () => {
+  await fake?.stop();
+});
+
+/** The fake's view of a stack: undefined once it is deleted (or never was). */
+function stackOf(name: string) {
+  return fake.state.cloudformation.taggedStacks().find((s) => s.arn.includes(`:stack/${name}/`));
+}
+
+describe('the real-account suite, offline', () => {
+  it("runs the user's day, finds its run tag on the stack's resources, and leaves nothing tagged", async () => {
+    let inFlight: Promise<void> | undefined;
+    const day = await runUsersDay(target, {
+      hooks: {
+        beforeStep: (step, _run, outputs) => {
+          // Fake time stands still at the canary's first step until rollback has stopped the shift.
+          if (step !== 'rollback-mid-shift') return;
+          inFlight = pauseAtFirstStep(fake, outputs.FunctionName);
+          void fake.nextCall('StopDeployment').then(() => fake.clock.resume());
+        },
+        shiftInFlight: () => inFlight as Promise<void>,
+      },
+    });
+    if (day.failure)
+      throw new Error(`${day.failure.message}\n--- log\n${await readFile(day.logFile, 'utf8')}`);
+    expect(day.passed).toEqual([
+      'init',
+      'deploy',
+      'tagged',
+      'redeploy',
+      'shift',
+      'redeploy-again',
+      'rollback-mid-shift',
+      'status',
+      'destroy',
+    ]);
+    // What carried the tag: the stack, the function (fake) and the data plane (moto), each by its ARN.
+    const services = new Set(day.taggedAfterDeploy.map((arn) => arn.split(':')[2]));
+    expect([...services].sort()).toEqual([
+      'cloudformation',
+      'cloudwatch',
+      'dynamodb',
+      'kms',
+      'lambda',
+      's3',
+      'sns',
+    ]);
+    // After destroy: the stack is gone, nothing is tagged but the key, which waits out its deletion window.
+    expect(stackOf(day.run.stackName)).toBeUndefined();
+    expect(day.cleanup.problems).toEqual([]);
+    expect(day.cleanup.destroy).toMatchObject({ outcome: 'absent' });
+    expect(day.cleanup.leftovers.map((r) => r.state)).toEqual(['pending-deletion']);
+  });
+
+  it('a step fails: the cleanup still destroys what the run created, and the failure is reported', async () => {
+    const day = await runUsersDay(target, {
+      hooks: {
+        beforeStep: (step, run) => {
+          if (step !== 'redeploy') return;
+          // The function cannot take the new code: the update fails and rolls back.
+          const functions = fake.state.cloudformation
+            .inspect(run.stackName)!
+            .resources.filter((r) => r.type === 'AWS::Lambda::Function');
+          expect(functions.length).toBeGreaterThan(0);
+          for (const fn of functions)
+            fake.faults.failResource(fn.logicalId, 'Code storage limit exceeded (fake)', { on: 'update' });
+        },
+      },
+    });
+    expect(day.passed).toEqual(['init', 'deploy', 'tagged']);
+    expect(day.failure?.message).toMatch(/exit 1 \(expected 0\)[\s\S]*Code storage limit exceeded \(fake\)/);
+    expect(day.cleanup.destroy).toMatchObject({ stackName: day.run.stackName, outcome: 'destroyed' });
+    expect(stackOf(day.run.stackName)).toBeUndefined();
+    expect(day.cleanup.leftovers.filter((r) => r.state === 'present')).toEqual([]);
+    expect(day.cleanup.problems).toEqual([]);
+  });
+
+  it('the suite dies (its pipe closes without "done"): the guard destroys the stack and checks for leftovers', async () => {
+    const runId = newRunId();
+    const dir = await mkdtemp(path.join(tmpdir(), 'si-aws-guard-'));
+    const run = { runId, stackName: `si-test-${runId}`, dir };
+    const cli = (...args: string[]) => runCli(target, dir, args);
+    await writeFile(
+      path.join(dir, 'handler.mjs'),
+      'export const handler = async () => ({ statusCode: 200 });\n',
+    );
+    const { sleep: _s, log: _l, ...serializable } = target;
+    const logFile = path.join(dir, 'run.log');
+    const guard = startGuard({ target: serializable, run, logFile });
+    const init = await cli(
+      'init',
+      '-e',
+      'Development',
+      '--email',
+      'ops@example.com',
+      '--region',
+      REGION,
+      '--stack-name',
+      run.stackName,
+      '--handler',
+      'handler.mjs',
+      '--tag',
+      `serverless-infra:test-run=${runId}`,
+      '--json',
+    );
+    expect(init.code, init.stderr).toBe(0);
+    const deploy = await cli('deploy', '--yes', '--json');
+    expect(deploy.code, deploy.stderr).toBe(0);
+    expect(stackOf(run.stackName)).toBeDefined();
+    expect((await taggedWithRun(target, runId)).length).toBeGreaterThan(1);
+
+    guard.child.stdin?.destroy(); // as when the suite's process is killed
+    expect(await guard.exited).toBe(0);
+    const log = await readFile(logFile, 'utf8');
+    expect(log).toContain(`the suite is gone without cleaning up: destroying ${run.stackName}`);
+    expect(stackOf(run.stackName)).toBeUndefined();
+    // The same cleanup again finds nothing to do: it is idempotent.
+    expect(await cleanUp(target, run)).toMatchObject({ destroy: { outcome: 'absent' }, problems: [] });
+  });
+});
