@@ -141,7 +141,8 @@ export interface InitFlags {
   'certificate-arn'?: string | undefined;
   'throttle-rate'?: number | undefined;
   'throttle-burst'?: number | undefined;
-  tag?: string[] | undefined;
+  /** From the command line a list (split at commas); from SERVERLESS_INFRA_TAGS oclif passes the string. */
+  tag?: string[] | string | undefined;
 }
 
 /** The answers given by flags: every value checked as the project file checks it; required ones may be missing. */
@@ -257,7 +258,8 @@ export function answersFromFlags(flags: InitFlags): GivenAnswers {
         : { burstLimit: checkValue(shape.burstLimit, burstLimit, '--throttle-burst') }),
     };
   }
-  if (flags.tag !== undefined) answers.tags = parseTags(flags.tag);
+  if (flags.tag !== undefined)
+    answers.tags = parseTags(typeof flags.tag === 'string' ? flags.tag.split(',') : flags.tag);
   if (flags.domain !== undefined && flags['certificate-arn'] !== undefined) {
     answers.customDomain = {
       domainName: checkValue(
