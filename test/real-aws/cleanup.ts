@@ -6,11 +6,20 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import {
+  CloudFormationClient,
+  DeleteStackCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   paginateGetResources,
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
+import { DeleteBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { emptyBucket } from '../../src/deploy/bucket-emptying.js';
+import { stagingBucketName, TOOLKIT_STACK_NAME } from '../../src/stack-contract.js';
 import { BIN, type CliResult, cleanEnv } from '../helpers/cli.js';
 
 /** The tag every resource of a run carries (init --tag), with the run id as its value. */
@@ -21,6 +30,7 @@ export interface SdkSettings {
   region: string;
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  forcePathStyle?: boolean;
 }
 
 /** Where a run happens, and how patient it is (seconds on AWS, nothing offline: see docs/testing.md). */
@@ -28,9 +38,11 @@ export interface RunTarget {
   region: string;
   /** Variables for the CLI: credentials or profile, endpoints offline. Added to a clean environment. */
   env: Record<string, string>;
-  /** The suite's own calls: the Tagging API; KMS (a deleted key waits out its pending window, still tagged). */
-  tagging: SdkSettings;
-  kms: SdkSettings;
+  /**
+   * The suite's own calls: the Tagging API; KMS (a deleted key waits out its pending window, still tagged);
+   * CloudFormation, S3 and STS for the toolkit stack when the run created it.
+   */
+  clients: Record<'tagging' | 'kms' | 'cloudformation' | 's3' | 'sts', SdkSettings>;
   /** Pause between two looks at AWS (real: seconds; offline: none, fake time is driven by the test). */
   sleep: (ms: number) => Promise<void>;
   /** How many looks the leftover check takes before it reports (the Tagging API's index lags behind). */
@@ -47,6 +59,11 @@ export interface RunHandle {
   stackName: string;
   /** The project directory (serverless-infra.json, the handler). */
   dir: string;
+  /**
+   * The toolkit stack (the staging bucket every deploy of the account and region shares) did not exist
+   * before the run: the run created it, so the cleanup deletes it, bucket and all.
+   */
+  ownsToolkit: boolean;
 }
 
 /** The run's CLI children, so that a signal can stop them before the cleanup starts. */
@@ -106,9 +123,9 @@ export interface Leftover {
 }
 
 /** Every resource of the region still tagged with the run id, as the Tagging API lists it (all pages). */
-export async function taggedWithRun(target: Pick<RunTarget, 'tagging' | 'kms'>, runId: string) {
-  const tagging = new ResourceGroupsTaggingAPIClient({ ...target.tagging, maxAttempts: 5 });
-  const kms = new KMSClient({ ...target.kms, maxAttempts: 5 });
+export async function taggedWithRun(target: Pick<RunTarget, 'clients'>, runId: string) {
+  const tagging = new ResourceGroupsTaggingAPIClient({ ...target.clients.tagging, maxAttempts: 5 });
+  const kms = new KMSClient({ ...target.clients.kms, maxAttempts: 5 });
   const found: Leftover[] = [];
   const pages = paginateGetResources(
     { client: tagging },
@@ -157,11 +174,47 @@ export async function leftovers(target: RunTarget, runId: string): Promise<Lefto
   return found;
 }
 
+/** Whether the toolkit stack exists in the target's account and region (before the run: who owns it). */
+export async function toolkitExists(target: Pick<RunTarget, 'clients'>): Promise<boolean> {
+  const cfn = new CloudFormationClient({ ...target.clients.cloudformation, maxAttempts: 5 });
+  try {
+    const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: TOOLKIT_STACK_NAME }));
+    return (Stacks ?? []).some((s) => s.StackStatus !== 'DELETE_COMPLETE');
+  } catch (error) {
+    if (/does not exist/.test((error as Error).message)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Deletes the toolkit stack the run created, then its staging bucket (DeletionPolicy Retain: CloudFormation
+ * keeps it), emptied of every object version first.
+ */
+async function removeToolkit(target: RunTarget): Promise<string> {
+  const cfn = new CloudFormationClient({ ...target.clients.cloudformation, maxAttempts: 5 });
+  await cfn.send(new DeleteStackCommand({ StackName: TOOLKIT_STACK_NAME }));
+  for (let attempt = 1; (await toolkitExists(target)) && attempt <= target.busyAttempts; attempt++)
+    await target.sleep(target.pollMs);
+  const sts = new STSClient({ ...target.clients.sts, maxAttempts: 5 });
+  const { Account } = await sts.send(new GetCallerIdentityCommand({}));
+  const bucket = stagingBucketName(Account ?? '', target.region);
+  const s3 = new S3Client({ ...target.clients.s3, maxAttempts: 5 });
+  await emptyBucket(s3, bucket);
+  try {
+    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if ((error as Error).name !== 'NoSuchBucket') throw error;
+  }
+  return bucket;
+}
+
 export interface CleanupReport {
   /** What `destroy --json` answered last (absent: there was nothing to destroy). */
   destroy: Record<string, unknown> | undefined;
   /** Shifts stopped first: destroy refuses while one is in flight. */
   rolledBack: boolean;
+  /** The staging bucket of the toolkit stack the run created and deleted. */
+  toolkitRemoved?: string;
   leftovers: Leftover[];
   problems: string[];
 }
@@ -198,6 +251,7 @@ export async function cleanUp(target: RunTarget, run: RunHandle): Promise<Cleanu
         await target.sleep(target.pollMs);
       }
     }
+    if (run.ownsToolkit && (await toolkitExists(target))) report.toolkitRemoved = await removeToolkit(target);
     report.leftovers = await leftovers(target, run.runId);
     const present = report.leftovers.filter((r) => r.state === 'present');
     if (present.length > 0)

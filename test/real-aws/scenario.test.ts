@@ -7,11 +7,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stagingBucketName } from '../../src/stack-contract.js';
 import { ROOT } from '../helpers/cli.js';
 import { pauseAtFirstStep } from '../helpers/fake-time.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
-import { cleanUp, type RunTarget, runCli, taggedWithRun } from './cleanup.js';
+import { cleanUp, type RunTarget, runCli, taggedWithRun, toolkitExists } from './cleanup.js';
 import { startGuard } from './guard.js';
 import { newRunId, runUsersDay } from './scenario.js';
 
@@ -30,8 +32,13 @@ beforeAll(async () => {
   target = {
     region: REGION,
     env: fake.env,
-    tagging: { endpoint: fake.endpoint, region: REGION, credentials: fake.credentialsFor(ACCOUNT) },
-    kms: fake.motoSdkConfig,
+    clients: {
+      tagging: fake.sdkConfig,
+      cloudformation: fake.sdkConfig,
+      sts: fake.sdkConfig,
+      kms: fake.motoSdkConfig,
+      s3: fake.motoSdkConfig,
+    },
     // Offline nothing lags: one look is the answer, and a busy stack settles in fake time.
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))),
     leftoverAttempts: 1,
@@ -93,6 +100,16 @@ describe('the real-account suite, offline', () => {
     expect(day.cleanup.problems).toEqual([]);
     expect(day.cleanup.destroy).toMatchObject({ outcome: 'absent' });
     expect(day.cleanup.leftovers.map((r) => r.state)).toEqual(['pending-deletion']);
+    // The account had no toolkit stack: the run created it, so the cleanup deleted it and its bucket too.
+    expect(day.run.ownsToolkit).toBe(true);
+    const staging = stagingBucketName(ACCOUNT, REGION);
+    expect(day.cleanup.toolkitRemoved).toBe(staging);
+    expect(await toolkitExists(target)).toBe(false);
+    await expect(
+      new S3Client(fake.motoSdkConfig).send(new HeadBucketCommand({ Bucket: staging })),
+    ).rejects.toMatchObject({
+      name: 'NotFound',
+    });
   });
 
   it('a step fails: the cleanup still destroys what the run created, and the failure is reported', async () => {
@@ -121,7 +138,7 @@ describe('the real-account suite, offline', () => {
   it('the suite dies (its pipe closes without "done"): the guard destroys the stack and checks for leftovers', async () => {
     const runId = newRunId();
     const dir = await mkdtemp(path.join(tmpdir(), 'si-aws-guard-'));
-    const run = { runId, stackName: `si-test-${runId}`, dir };
+    const run = { runId, stackName: `si-test-${runId}`, dir, ownsToolkit: false };
     const cli = (...args: string[]) => runCli(target, dir, args);
     await writeFile(
       path.join(dir, 'handler.mjs'),

@@ -26,6 +26,7 @@ import {
   type RunTarget,
   runCli,
   taggedWithRun,
+  toolkitExists,
 } from './cleanup.js';
 import { type Guard, startGuard } from './guard.js';
 
@@ -98,7 +99,13 @@ export async function runUsersDay(
 ): Promise<ScenarioResult> {
   const runId = options.runId ?? newRunId();
   const dir = await mkdtemp(path.join(tmpdir(), `si-aws-${runId}-`));
-  const run: RunHandle = { runId, stackName: `si-test-${runId}`, dir };
+  // Whether the run will create the toolkit stack (then the cleanup deletes it), asked before anything exists.
+  const run: RunHandle = {
+    runId,
+    stackName: `si-test-${runId}`,
+    dir,
+    ownsToolkit: !(await toolkitExists(target)),
+  };
   const logFile = path.join(dir, 'run.log');
   const log = (line: string) => {
     appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);

@@ -20,8 +20,13 @@ describe.skipIf(!decision.run)("the user's day on a real AWS account", () => {
       region,
       env: realAccountEnv(process.env, region),
       // The suite's own SDK calls use the default credential chain, as the CLI does.
-      tagging: { region },
-      kms: { region },
+      clients: {
+        tagging: { region },
+        kms: { region },
+        cloudformation: { region },
+        s3: { region },
+        sts: { region },
+      },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       // The Tagging API's index follows creations and deletions within minutes: 20 looks, 30 s apart.
       leftoverAttempts: 20,
