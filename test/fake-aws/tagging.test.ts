@@ -55,12 +55,13 @@ afterAll(async () => {
   await fake?.stop();
 });
 
+/** "lambda <name>", "sns <name>": the service and the resource's last name segment. */
+const short = (arn: string) => `${arn.split(':')[2]} ${arn.split(/[:/]/).at(-1)}`;
+
 async function arns(input: GetResourcesCommandInput): Promise<string[]> {
   const out = await tagging.send(new GetResourcesCommand(input));
   expect(out.PaginationToken ?? '').toBe('');
-  return (out.ResourceTagMappingList ?? [])
-    .map((m) => m.ResourceARN!.split(':').slice(2, 3).concat(m.ResourceARN!.split(/[:/]/).at(-1)!).join(' '))
-    .sort();
+  return (out.ResourceTagMappingList ?? []).map((m) => short(m.ResourceARN ?? '')).sort();
 }
 
 describe('fake Resource Groups Tagging API: GetResources', () => {
