@@ -33,13 +33,18 @@ export interface Guard {
 }
 
 export function startGuard(config: GuardConfig): Guard {
+  // The CLI's variables (credentials among them) go to the guard as its environment, never into the file.
+  const { env, ...target } = config.target;
   const file = path.join(config.run.dir, 'guard.json');
-  writeFileSync(file, JSON.stringify(config));
+  writeFileSync(file, JSON.stringify({ ...config, target: { ...target, envKeys: Object.keys(env) } }), {
+    mode: 0o600,
+  });
   const log = openSync(config.logFile, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', GUARD, file], {
     cwd: ROOT,
     detached: true,
     stdio: ['pipe', log, log],
+    env: { ...process.env, ...env },
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   // Neither the process nor its pipe keeps the suite alive: the guard outlives it on purpose.
@@ -56,7 +61,14 @@ export function startGuard(config: GuardConfig): Guard {
 }
 
 async function main(file: string): Promise<void> {
-  const config = JSON.parse(readFileSync(file, 'utf8')) as GuardConfig;
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as Omit<GuardConfig, 'target'> & {
+    target: Omit<GuardConfig['target'], 'env'> & { envKeys: string[] };
+  };
+  const { envKeys, ...target } = stored.target;
+  const env = Object.fromEntries(
+    envKeys.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])),
+  );
+  const config: GuardConfig = { ...stored, target: { ...target, env } };
   const log = (line: string) =>
     appendFileSync(config.logFile, `${new Date().toISOString()} guard: ${line}\n`);
   let input = '';
