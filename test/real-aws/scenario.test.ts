@@ -3,6 +3,7 @@
  * (CloudFormation, CodeDeploy, Lambda, STS, the Tagging API) and moto — so that `npm run test:aws`, which
  * runs only when a person gives it an account, cannot rot in between. Needs `npm run build`.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { cleanUp, type RunTarget, runCli, taggedWithRun, toolkitExists } from '.
 import { startGuard } from './guard.js';
 import { newRunId, runUsersDay } from './scenario.js';
 
+const RUN_DAY = path.join(ROOT, 'test/real-aws/run-day.ts');
 const REGION = 'eu-central-1';
 /** An account of its own: the toolkit's staging bucket (per account and region) is this file's alone. */
 const ACCOUNT = '100000000013';
@@ -177,4 +179,54 @@ describe('the real-account suite, offline', () => {
     // The same cleanup again finds nothing to do: it is idempotent.
     expect(await cleanUp(target, run)).toMatchObject({ destroy: { outcome: 'absent' }, problems: [] });
   });
+
+  it('Ctrl-C during the first deploy: the suite stops its CLI and exits 130; the guard destroys the stack', async () => {
+    const runId = newRunId();
+    const stackName = `si-test-${runId}`;
+    const config = path.join(await mkdtemp(path.join(tmpdir(), 'si-aws-ctrl-c-')), 'config.json');
+    const { sleep: _s, log: _l, ...serializable } = target;
+    await writeFile(config, JSON.stringify({ ...serializable, runId }));
+    // Fake time stands still once the stack is being created: the deploy is in flight when Ctrl-C comes.
+    const creating = fake.clock.pauseWhen(
+      () => fake.state.cloudformation.inspect(stackName)?.status === 'CREATE_IN_PROGRESS',
+    );
+    // A process group of its own, as a terminal's foreground job: the suite and the CLIs it starts.
+    const suite = spawn(process.execPath, ['--import', 'tsx', RUN_DAY, config], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    suite.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise((resolve) => suite.once('exit', (code, signal) => resolve(code ?? signal)));
+    await creating;
+    process.kill(-(suite.pid as number), 'SIGINT'); // Ctrl-C: to the group, so not to the guard
+    expect(await exited).toBe(130);
+    fake.clock.resume();
+
+    const guardPid = Number(/guard pid (\d+)/.exec(stderr)?.[1]);
+    const logFile = /; log (\S+)/.exec(stderr)?.[1] as string;
+    expect(guardPid).toBeGreaterThan(0);
+    await gone(guardPid);
+    const log = await readFile(logFile, 'utf8');
+    expect(log).toContain(`SIGINT: stopping; the guard (pid ${guardPid}) destroys ${stackName}`);
+    expect(log).toContain(`the suite is gone without cleaning up: destroying ${stackName}`);
+    expect(log).toMatch(/cleanup report: .*"outcome":"destroyed"/);
+    expect(stackOf(stackName)).toBeUndefined();
+    expect((await taggedWithRun(target, runId)).filter((r) => r.state === 'present')).toEqual([]);
+  });
 });
+
+/** Resolves once process `pid` (not ours: the guard, detached) has exited. */
+async function gone(pid: number): Promise<void> {
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

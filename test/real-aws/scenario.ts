@@ -10,12 +10,13 @@
  * The cleanup is armed before anything is created: a guard process (guard.ts) that destroys the stack if
  * the suite dies, and the suite's own cleanup, which runs after the last step or after the first failure.
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { isDeepStrictEqual } from 'node:util';
 import type { CliResult } from '../helpers/cli.js';
 import {
   type CleanupReport,
@@ -74,6 +75,27 @@ export function newRunId(): string {
 
 function handlerSource(body: string): string {
   return `export const handler = async () => ({ statusCode: 200, body: ${JSON.stringify(body)} });\n`;
+}
+
+/**
+ * `actual` holds everything `expected` says (objects: key by key, recursively; anything else: equal), as
+ * vitest's toMatchObject; plain node:assert so that the scenario also runs outside vitest (run-day.ts).
+ */
+function matches(actual: unknown, expected: Json, what = 'result'): void {
+  if (!contains(actual, expected))
+    throw new assert.AssertionError({
+      message: `${what}: expected to contain ${JSON.stringify(expected)}\ngot ${JSON.stringify(actual)}`,
+      actual,
+      expected,
+      operator: 'matches',
+    });
+}
+
+function contains(actual: unknown, expected: unknown): boolean {
+  if (expected === null || typeof expected !== 'object' || Array.isArray(expected))
+    return isDeepStrictEqual(actual, expected);
+  if (actual === null || typeof actual !== 'object') return false;
+  return Object.entries(expected).every(([key, value]) => contains((actual as Json)[key], value));
 }
 
 /** The command's --json result; fails with its output when it exited otherwise or printed no JSON. */
@@ -164,13 +186,13 @@ export async function runUsersDay(
           '--json',
         ),
       );
-      expect(init.config).toMatchObject({ stackName: run.stackName, tags: { [RUN_TAG_KEY]: runId } });
+      matches(init.config, { stackName: run.stackName, tags: { [RUN_TAG_KEY]: runId } }, 'init');
     });
 
     await step('deploy', async () => {
       const deploy = result(await cli('deploy', '--yes', '--json'));
-      expect(deploy).toMatchObject({ outcome: 'deployed', changeSetType: 'CREATE' });
-      expect(deploy.versions).toEqual({ published: '1', live: '1' });
+      matches(deploy, { outcome: 'deployed', changeSetType: 'CREATE' }, 'deploy');
+      assert.deepEqual(deploy.versions, { published: '1', live: '1' }, 'deploy: versions');
       outputs = deploy.outputs;
     });
 
@@ -182,7 +204,7 @@ export async function runUsersDay(
         taggedAfterDeploy = (await taggedWithRun(target, runId)).map((r) => r.arn);
         const missing = expected.filter((name) => !taggedAfterDeploy.some((arn) => arn.endsWith(name)));
         if (missing.length === 0 || attempt >= target.leftoverAttempts) {
-          expect(missing, `tagged ${RUN_TAG_KEY}=${runId}: ${taggedAfterDeploy.join(', ')}`).toEqual([]);
+          assert.deepEqual(missing, [], `tagged ${RUN_TAG_KEY}=${runId}: ${taggedAfterDeploy.join(', ')}`);
           break;
         }
         await target.sleep(target.pollMs);
@@ -196,19 +218,19 @@ export async function runUsersDay(
     await step('redeploy', async () => {
       await writeFile(path.join(dir, 'handler.mjs'), handlerSource('hello, v2'));
       const deploy = result(await cli('deploy', '--yes', '--json'));
-      expect(deploy).toMatchObject({ outcome: 'deployed', changeSetType: 'UPDATE' });
-      expect(deploy.versions).toEqual({ published: '2', live: '1' });
+      matches(deploy, { outcome: 'deployed', changeSetType: 'UPDATE' }, 'deploy');
+      assert.deepEqual(deploy.versions, { published: '2', live: '1' }, 'deploy: versions');
     });
 
     await step('shift', async () => {
       const shift = result(await cli('shift', '--watch', '--strategy', 'canary', '--json'));
-      expect(shift).toMatchObject({ from: '1', to: '2', strategy: 'canary', outcome: 'succeeded' });
+      matches(shift, { from: '1', to: '2', strategy: 'canary', outcome: 'succeeded' }, 'shift');
     });
 
     await step('redeploy-again', async () => {
       await writeFile(path.join(dir, 'handler.mjs'), handlerSource('hello, v3'));
       const deploy = result(await cli('deploy', '--yes', '--json'));
-      expect(deploy.versions).toEqual({ published: '3', live: '2' });
+      assert.deepEqual(deploy.versions, { published: '3', live: '2' }, 'deploy: versions');
     });
 
     await step('rollback-mid-shift', async () => {
@@ -217,25 +239,29 @@ export async function runUsersDay(
       await (hooks.shiftInFlight ?? waitForShiftInFlight(logged, cli))(run, outputs);
       const rollback = result(await cli('rollback', '--yes', '--json'));
       const shift = result(await watching, 22); // exit 22: the deployment was stopped (README, exit codes)
-      expect(shift).toMatchObject({ from: '2', to: '3', outcome: 'stopped' });
-      expect(rollback).toMatchObject({ stoppedDeploymentId: shift.deploymentId, outcome: 'succeeded' });
+      matches(shift, { from: '2', to: '3', outcome: 'stopped' }, 'shift (stopped)');
+      matches(rollback, { stoppedDeploymentId: shift.deploymentId, outcome: 'succeeded' }, 'rollback');
     });
 
     await step('status', async () => {
       const status = result(await cli('status', '--json'));
-      expect(status).toMatchObject({
-        exists: true,
-        alias: { name: 'live', version: '2', traffic: { '2': 100 } },
-      });
-      expect(status.deployment).toMatchObject({ inFlight: false });
+      matches(
+        status,
+        {
+          exists: true,
+          alias: { name: 'live', version: '2', traffic: { '2': 100 } },
+        },
+        'status',
+      );
+      matches(status.deployment, { inFlight: false }, 'status: deployment');
       const moves = status.releases.map((r: Json) => `${r.from}->${r.to} ${r.outcome}`);
-      expect(moves).toContain('1->2 succeeded');
-      expect(moves).toContain('2->3 stopped');
+      for (const move of ['1->2 succeeded', '2->3 stopped'])
+        assert.ok(moves.includes(move), `status: releases ${JSON.stringify(moves)} lack ${move}`);
     });
 
     await step('destroy', async () => {
       const destroy = result(await cli('destroy', '--yes', '--json'));
-      expect(destroy).toMatchObject({ stackName: run.stackName, outcome: 'destroyed' });
+      matches(destroy, { stackName: run.stackName, outcome: 'destroyed' }, 'destroy');
     });
   } catch (error) {
     failure = error as Error;
