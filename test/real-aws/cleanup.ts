@@ -6,11 +6,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { APIGatewayClient, GetAccountCommand, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
 import {
   CloudFormationClient,
   DeleteStackCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import {
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  ListRoleTagsCommand,
+  paginateListRoles,
+} from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   paginateGetResources,
@@ -42,7 +53,7 @@ export interface RunTarget {
    * The suite's own calls: the Tagging API; KMS (a deleted key waits out its pending window, still tagged);
    * CloudFormation, S3 and STS for the toolkit stack when the run created it.
    */
-  clients: Record<'tagging' | 'kms' | 'cloudformation' | 's3' | 'sts', SdkSettings>;
+  clients: Record<'tagging' | 'kms' | 'cloudformation' | 's3' | 'sts' | 'iam' | 'apigateway', SdkSettings>;
   /** Pause between two looks at AWS (real: seconds; offline: none, fake time is driven by the test). */
   sleep: (ms: number) => Promise<void>;
   /** How many looks the leftover check takes before it reports (the Tagging API's index lags behind). */
@@ -64,6 +75,11 @@ export interface RunHandle {
    * before the run: the run created it, so the cleanup deletes it, bucket and all.
    */
   ownsToolkit: boolean;
+  /**
+   * The CloudWatch role API Gateway's account setting named in the region before the run (null: none). The
+   * stack points the setting at a role of its own, which `destroy` retains: the cleanup puts it back.
+   */
+  apiGatewayRoleBefore: string | null;
 }
 
 /** The run's CLI children, so that a signal can stop them before the cleanup starts. */
@@ -208,6 +224,52 @@ async function removeToolkit(target: RunTarget): Promise<string> {
   return bucket;
 }
 
+/** The role API Gateway's account setting names in the target's region (null: none). */
+export async function apiGatewayLogRole(target: Pick<RunTarget, 'clients'>): Promise<string | null> {
+  const apigateway = new APIGatewayClient({ ...target.clients.apigateway, maxAttempts: 5 });
+  return (await apigateway.send(new GetAccountCommand({}))).cloudwatchRoleArn || null;
+}
+
+/**
+ * IAM roles of the run that CloudFormation kept: the stack's API Gateway logging role has DeletionPolicy
+ * Retain (the region's API Gateway setting names it). The Tagging API does not list IAM roles ("The
+ * GetResources operation does not currently support IAM users and roles"), so they are found by name
+ * (CloudFormation names a role <stack name>-<logical id>-<suffix>) and confirmed by the run tag. The setting
+ * goes back to the role it named before the run, then each role's policies and the role are deleted.
+ */
+export async function removeRetainedRoles(target: RunTarget, run: RunHandle): Promise<string[]> {
+  const iam = new IAMClient({ ...target.clients.iam, maxAttempts: 5 });
+  const removed: string[] = [];
+  for await (const page of paginateListRoles({ client: iam }, {})) {
+    for (const role of page.Roles ?? []) {
+      const name = role.RoleName ?? '';
+      if (!name.startsWith(`${run.stackName}-`)) continue;
+      const { Tags } = await iam.send(new ListRoleTagsCommand({ RoleName: name }));
+      if (!Tags?.some((t) => t.Key === RUN_TAG_KEY && t.Value === run.runId)) continue;
+      if ((await apiGatewayLogRole(target)) === role.Arn) {
+        const apigateway = new APIGatewayClient({ ...target.clients.apigateway, maxAttempts: 5 });
+        await apigateway.send(
+          new UpdateAccountCommand({
+            patchOperations: [
+              { op: 'replace', path: '/cloudwatchRoleArn', value: run.apiGatewayRoleBefore ?? '' },
+            ],
+          }),
+        );
+        target.log(`cleanup: API Gateway's CloudWatch role is ${run.apiGatewayRoleBefore ?? 'unset'} again`);
+      }
+      const inline = await iam.send(new ListRolePoliciesCommand({ RoleName: name }));
+      for (const policy of inline.PolicyNames ?? [])
+        await iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policy }));
+      const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }));
+      for (const policy of attached.AttachedPolicies ?? [])
+        await iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: policy.PolicyArn }));
+      await iam.send(new DeleteRoleCommand({ RoleName: name }));
+      removed.push(name);
+    }
+  }
+  return removed;
+}
+
 export interface CleanupReport {
   /** What `destroy --json` answered last (absent: there was nothing to destroy). */
   destroy: Record<string, unknown> | undefined;
@@ -215,6 +277,8 @@ export interface CleanupReport {
   rolledBack: boolean;
   /** The staging bucket of the toolkit stack the run created and deleted. */
   toolkitRemoved?: string;
+  /** Roles of the run that destroy retained (IAM: not in the Tagging API), deleted. */
+  rolesRemoved: string[];
   leftovers: Leftover[];
   problems: string[];
 }
@@ -226,7 +290,13 @@ export interface CleanupReport {
  * is in the report, so that the caller can still report the original failure.
  */
 export async function cleanUp(target: RunTarget, run: RunHandle): Promise<CleanupReport> {
-  const report: CleanupReport = { destroy: undefined, rolledBack: false, leftovers: [], problems: [] };
+  const report: CleanupReport = {
+    destroy: undefined,
+    rolledBack: false,
+    rolesRemoved: [],
+    leftovers: [],
+    problems: [],
+  };
   try {
     if (existsSync(path.join(run.dir, 'serverless-infra.json'))) {
       for (let attempt = 1; attempt <= target.busyAttempts; attempt++) {
@@ -251,6 +321,8 @@ export async function cleanUp(target: RunTarget, run: RunHandle): Promise<Cleanu
         await target.sleep(target.pollMs);
       }
     }
+    if (!report.problems.some((p) => p.startsWith('destroy')))
+      report.rolesRemoved = await removeRetainedRoles(target, run);
     if (run.ownsToolkit && (await toolkitExists(target))) report.toolkitRemoved = await removeToolkit(target);
     report.leftovers = await leftovers(target, run.runId);
     const present = report.leftovers.filter((r) => r.state === 'present');

@@ -8,13 +8,29 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { APIGatewayClient, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  GetRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stagingBucketName } from '../../src/stack-contract.js';
 import { ROOT } from '../helpers/cli.js';
 import { pauseAtFirstStep } from '../helpers/fake-time.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
-import { cleanUp, type RunTarget, taggedWithRun, toolkitExists } from './cleanup.js';
+import {
+  apiGatewayLogRole,
+  cleanUp,
+  RUN_TAG_KEY,
+  type RunTarget,
+  removeRetainedRoles,
+  taggedWithRun,
+  toolkitExists,
+} from './cleanup.js';
 import { newRunId, runUsersDay } from './scenario.js';
 
 const RUN_DAY = path.join(ROOT, 'test/real-aws/run-day.ts');
@@ -39,6 +55,9 @@ beforeAll(async () => {
       sts: fake.sdkConfig,
       kms: fake.motoSdkConfig,
       s3: fake.motoSdkConfig,
+      // IAM and API Gateway's account setting live in moto (the fake keeps the stack's roles in its record).
+      iam: fake.motoSdkConfig,
+      apigateway: fake.motoSdkConfig,
     },
     // Offline nothing lags: one look is the answer, and a busy stack settles in fake time.
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))),
@@ -136,6 +155,62 @@ describe('the real-account suite, offline', () => {
     expect(day.cleanup.problems).toEqual([]);
   });
 
+  it("the run's retained IAM role (not in the Tagging API): found by name and run tag, API Gateway's setting restored, role deleted", async () => {
+    const runId = newRunId();
+    const stackName = `si-test-${runId}`;
+    const iam = new IAMClient(fake.motoSdkConfig);
+    const apigateway = new APIGatewayClient(fake.motoSdkConfig);
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    });
+    const role = async (name: string, run: string) =>
+      (
+        await iam.send(
+          new CreateRoleCommand({
+            RoleName: name,
+            AssumeRolePolicyDocument: trust,
+            Tags: [{ Key: RUN_TAG_KEY, Value: run }],
+          }),
+        )
+      ).Role!;
+    const ours = await role(`${stackName}-ApiAccountCloudWatchRole-A1B2C3`, runId);
+    // moto, as IAM, refuses to delete a role that still has policies (DeleteConflict): they go first.
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: ours.RoleName,
+        PolicyName: 'PushToCloudWatchLogs',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: '*' }],
+        }),
+      }),
+    );
+    const someoneElses = await role(`${stackName}-Other-X9Y8Z7`, 'another-run');
+    const before = 'arn:aws:iam::123456789012:role/what-the-account-used-before';
+    const point = (value: string) =>
+      apigateway.send(
+        new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value }] }),
+      );
+    await point(ours.Arn!); // what the stack's AWS::ApiGateway::Account did
+    try {
+      const run = { runId, stackName, dir: tmpdir(), ownsToolkit: false, apiGatewayRoleBefore: before };
+      expect(await removeRetainedRoles(target, run)).toEqual([ours.RoleName]);
+      await expect(iam.send(new GetRoleCommand({ RoleName: ours.RoleName }))).rejects.toMatchObject({
+        name: 'NoSuchEntityException',
+      });
+      expect((await iam.send(new GetRoleCommand({ RoleName: someoneElses.RoleName }))).Role?.Arn).toBe(
+        someoneElses.Arn,
+      );
+      expect(await apiGatewayLogRole(target)).toBe(before);
+    } finally {
+      await iam.send(new DeleteRoleCommand({ RoleName: someoneElses.RoleName }));
+      await point('');
+    }
+  });
+
   // Ctrl-C, as a terminal sends it: the suite's process group gets SIGINT, the guard (a group of its own) does
   // not. It also shows the guard's part: the pipe closes without "done" when the suite exits, and the guard
   // cleans up (SIGKILL or vitest ending its worker close the pipe the same way).
@@ -176,7 +251,13 @@ describe('the real-account suite, offline', () => {
     expect(stackOf(stackName)).toBeUndefined();
     expect((await taggedWithRun(target, runId)).filter((r) => r.state === 'present')).toEqual([]);
     // The same cleanup again finds nothing to do: it is idempotent.
-    const run = { runId, stackName, dir: path.dirname(logFile), ownsToolkit: false };
+    const run = {
+      runId,
+      stackName,
+      dir: path.dirname(logFile),
+      ownsToolkit: false,
+      apiGatewayRoleBefore: null,
+    };
     expect(await cleanUp(target, run)).toMatchObject({ destroy: { outcome: 'absent' }, problems: [] });
   });
 });

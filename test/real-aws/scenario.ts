@@ -19,6 +19,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { CliResult } from '../helpers/cli.js';
 import {
+  apiGatewayLogRole,
   type CleanupReport,
   cleanUp,
   interruptRunningCli,
@@ -127,6 +128,7 @@ export async function runUsersDay(
     stackName: `si-test-${runId}`,
     dir,
     ownsToolkit: !(await toolkitExists(target)),
+    apiGatewayRoleBefore: await apiGatewayLogRole(target),
   };
   const logFile = path.join(dir, 'run.log');
   const log = (line: string) => {

@@ -26,6 +26,8 @@ describe.skipIf(!decision.run)("the user's day on a real AWS account", () => {
         cloudformation: { region },
         s3: { region },
         sts: { region },
+        iam: { region },
+        apigateway: { region },
       },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       // The Tagging API's index follows creations and deletions within minutes: 20 looks, 30 s apart.
