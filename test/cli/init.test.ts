@@ -162,6 +162,23 @@ describe('init without a terminal', () => {
     expect(await readFile(file(), 'utf8')).toBe(before);
   });
 
+  it('sets tags from --tag (repeated or comma-separated) or SERVERLESS_INFRA_TAGS, and refuses ours', async () => {
+    const flags = await runCli(['init', ...FLAGS, '--tag', 'team=api,cost=a b', '--tag', 'run=1'], { cwd });
+    expect(flags.code, flags.stderr).toBe(0);
+    expect((await read()).environments.Production!.tags).toEqual({ team: 'api', cost: 'a b', run: '1' });
+    const fromEnv = await runCli(['init', ...FLAGS], { cwd, env: { SERVERLESS_INFRA_TAGS: 'run=2,x=y' } });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect((await read()).environments.Production!.tags).toEqual({
+      team: 'api',
+      cost: 'a b',
+      run: '2',
+      x: 'y',
+    });
+    const ours = await runCli(['init', ...FLAGS, '--tag', 'Project=mine'], { cwd });
+    expect(ours.code).toBe(2);
+    expect(ours.stderr).toContain('Project is set by serverless-infra itself');
+  });
+
   it('prints a JSON error object under --json', async () => {
     const result = await runCli(['init', '--json'], { cwd });
     expect(result.code).toBe(2);

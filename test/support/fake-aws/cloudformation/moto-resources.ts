@@ -594,5 +594,7 @@ function alarmInput(name: string, props: Json) {
     TreatMissingData: props.TreatMissingData,
     Metrics: props.Metrics,
     ActionsEnabled: props.ActionsEnabled === undefined ? undefined : String(props.ActionsEnabled) === 'true',
+    // On an existing alarm PutMetricAlarm ignores Tags (API reference, PutMetricAlarm "Tags"): creation only.
+    ...(props.Tags ? { Tags: tagList(props.Tags) } : {}),
   } as never;
 }
