@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, runCli, tempDir } from '../helpers/cli.js';
+import { type CliResult, handlerProject, runCli } from '../helpers/cli.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 
 /** Each command that reads or changes AWS, with what it needs to get that far without a prompt. */
@@ -44,27 +44,7 @@ function listen(server: Server): Promise<string> {
 }
 
 beforeAll(async () => {
-  dir = await tempDir('si-aws-failures-');
-  await writeFile(
-    path.join(dir, 'handler.mjs'),
-    'export const handler = async () => ({ statusCode: 200, body: "ok" });\n',
-  );
-  await writeFile(
-    path.join(dir, 'serverless-infra.json'),
-    JSON.stringify({
-      schemaVersion: 1,
-      environments: {
-        Staging: {
-          email: 'ops@example.com',
-          region: 'eu-west-1',
-          stackName: 'Failures-Staging',
-          resourceId: 'fail0001',
-          releaseStrategy: 'LambdaCanary10Percent5Minutes',
-          handler: 'handler.mjs',
-        },
-      },
-    }),
-  );
+  dir = await handlerProject('Staging', 'Failures-Staging');
   // What a load balancer or proxy answers when the service behind it is not there.
   html = createServer((request, response) => {
     request.resume();

@@ -26,7 +26,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOOLKIT_VERSION } from '../../src/deploy/toolkit-stack.js';
 import { stagingBucketName, TOOLKIT_STACK_NAME } from '../../src/stack-contract.js';
-import { type CliResult, runCli, tempDir } from '../helpers/cli.js';
+import { type CliResult, handlerProject, runCli } from '../helpers/cli.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 
 const REGION = 'eu-west-1';
@@ -44,31 +44,9 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-async function project(environment: string, stackName: string, extra: object = {}): Promise<string> {
-  const dir = await tempDir('si-aws-behaviour-');
-  await writeFile(
-    path.join(dir, 'handler.mjs'),
-    'export const handler = async () => ({ statusCode: 200, body: "ok" });\n',
-  );
-  await writeFile(
-    path.join(dir, 'serverless-infra.json'),
-    JSON.stringify({
-      schemaVersion: 1,
-      environments: {
-        [environment]: {
-          email: 'ops@example.com',
-          region: REGION,
-          stackName,
-          resourceId: Math.random().toString(36).slice(2, 10).padEnd(8, '0'),
-          releaseStrategy: 'LambdaCanary10Percent5Minutes',
-          handler: 'handler.mjs',
-          ...extra,
-        },
-      },
-    }),
-  );
-  return dir;
-}
+/** A project in eu-west-1 while the fake's default region is us-east-1. */
+const project = (environment: 'Staging' | 'Production', stackName: string, fields: object = {}) =>
+  handlerProject(environment, stackName, { region: REGION, ...fields });
 
 function cli(dir: string, ...args: string[]): Promise<CliResult> {
   return runCli(args, {
@@ -139,6 +117,21 @@ describe('a stack in REVIEW_IN_PROGRESS (a CREATE change set never executed)', (
     const r = await cli(dir, 'deploy', '--yes', '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ changeSetType: 'CREATE', stackStatus: 'CREATE_COMPLETE' });
+  });
+
+  it('user add and token reach the user pool the stack created (Cognito answered by moto)', async () => {
+    const env = { SERVERLESS_INFRA_PASSWORD: 'Correct-Horse-9-battery' };
+    const added = await runCli(['user', 'add', 'ops@example.com', '--json'], {
+      cwd: dir,
+      env: { ...fake.env, CI: '1', ...env },
+    });
+    expect(added.code, added.stderr).toBe(0);
+    const token = await runCli(['token', '--email', 'ops@example.com'], {
+      cwd: dir,
+      env: { ...fake.env, CI: '1', ...env },
+    });
+    expect(token.code, token.stderr).toBe(0);
+    expect(token.stdout.trim().split('.')).toHaveLength(3);
   });
 
   it('status follows an operation another client started, to its end', async () => {

@@ -13,7 +13,7 @@ import {
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stagingBucketName, TOOLKIT_STACK_NAME } from '../../src/stack-contract.js';
-import { type CliResult, runCli, tempDir } from '../helpers/cli.js';
+import { type CliResult, handlerProject, runCli } from '../helpers/cli.js';
 import { jsonShape } from '../helpers/json-shape.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 
@@ -41,36 +41,7 @@ function run(dir: string, args: string[], env: Record<string, string> = {}): Pro
   });
 }
 
-/** A project directory with its own handler (bundled by synth), so the test needs no runtime build. */
-async function project(
-  environment: 'Staging' | 'Production' | 'Development',
-  stackName: string,
-  extra: Record<string, unknown> = {},
-): Promise<string> {
-  const dir = await tempDir('si-deploy-e2e-');
-  await writeFile(
-    path.join(dir, 'handler.mjs'),
-    'export const handler = async () => ({ statusCode: 200, body: "v1" });\n',
-  );
-  await writeFile(
-    path.join(dir, 'serverless-infra.json'),
-    JSON.stringify({
-      schemaVersion: 1,
-      environments: {
-        [environment]: {
-          email: 'ops@example.com',
-          region: 'eu-west-1',
-          stackName,
-          resourceId: Math.random().toString(36).slice(2, 10).padEnd(8, '0'),
-          releaseStrategy: 'LambdaCanary10Percent5Minutes',
-          handler: 'handler.mjs',
-          ...extra,
-        },
-      },
-    }),
-  );
-  return dir;
-}
+const project = handlerProject;
 
 function json(r: CliResult) {
   try {
