@@ -1,4 +1,4 @@
-import type { Stack } from '@aws-sdk/client-cloudformation';
+import type { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
 import {
   DeleteStackCommand,
   DescribeStackResourcesCommand,
@@ -9,6 +9,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { CancelledError, ExitCode, UserError } from '../errors.js';
 import { confirmOrRefuse, type Interaction } from '../ui/interaction.js';
 import { emptyBucket } from './bucket-emptying.js';
+import { defaultSleep } from './stack-events.js';
 import { failureError, startAndFollow } from './stack-operation.js';
 import { describeStack, isInProgress } from './stack-state.js';
 
@@ -121,9 +122,21 @@ export async function destroyStack(
   );
   if (followed.followed === 'detached') return { stackName, outcome: 'detached', retained: kept, emptied };
   if (followed.stackStatus !== 'DELETE_COMPLETE') throw failureError(stackName, followed, 'Destroy');
+  await untilGoneByName(cfn, stackName, options.pollMs ?? 1000);
   ui.result(`${stackName} is deleted.`);
   for (const r of kept) ui.result(`  kept ${r.logicalId} (${r.type}) ${r.physicalId ?? ''}: ${r.reason}`);
   return { stackName, outcome: 'destroyed', retained: kept, emptied };
+}
+
+/**
+ * The deletion was followed by the stack's id; the user's next command reads it by name, and DescribeStacks is
+ * eventually consistent. Say "deleted" only once a read by name agrees (a few reads at most).
+ */
+async function untilGoneByName(cfn: CloudFormationClient, stackName: string, pollMs: number): Promise<void> {
+  for (let read = 1; read <= 10; read++) {
+    if (!(await describeStack(cfn, stackName))) return;
+    await defaultSleep(pollMs);
+  }
 }
 
 async function confirmProduction(

@@ -57,6 +57,9 @@ export interface WatchResult {
 
 const TERMINAL_RESOURCE = /_(COMPLETE|FAILED|SKIPPED)$/;
 
+/** DescribeStacks answers older than the stack's final event, read before the event is taken as the truth. */
+const MAX_STALE_READS = 10;
+
 /** Sleeps, or returns early when the signal aborts (the same clock the release watch uses). */
 export const defaultSleep = systemClock.sleep;
 
@@ -77,6 +80,9 @@ export class StackMonitor {
     const sleep = options.sleep ?? defaultSleep;
     let interval = base;
     let quietPolls = 0;
+    /** The stack's newest event when it is a final status, until DescribeStacks agrees. */
+    let finalEvent: StackEvent | undefined;
+    let staleReads = 0;
     for (;;) {
       if (options.signal?.aborted) return this.result('interrupted', undefined);
       let fresh: StackEvent[] = [];
@@ -84,33 +90,35 @@ export class StackMonitor {
         fresh = await this.poll(options.stackName, options.after);
         interval = fresh.length > 0 ? base : Math.min(interval * 1.5, base * 8);
       } catch (error) {
-        // A deleted stack can no longer be read by name: the deletion is over.
-        if (isMissingStack(error)) return this.result('finished', 'DELETE_COMPLETE');
-        if (!isThrottling(error)) throw error;
-        interval = Math.min(interval * 2, base * 16);
+        // A deleted stack can no longer be read by name: the deletion is over, once DescribeStacks agrees.
+        if (isMissingStack(error)) finalEvent = { ResourceStatus: 'DELETE_COMPLETE' } as StackEvent;
+        else if (!isThrottling(error)) throw error;
+        else interval = Math.min(interval * 2, base * 16);
       }
       for (const event of fresh) this.record(event, options);
       const stackEvent = [...fresh].reverse().find((e) => isStackEvent(e, options.stackName));
+      if (stackEvent) finalEvent = isInProgress(stackEvent.ResourceStatus) ? undefined : stackEvent;
       quietPolls = fresh.length > 0 ? 0 : quietPolls + 1;
-      // Every few quiet polls, ask the stack itself: an operation may end without a final event of ours
-      // (e.g. one started by someone else before we began watching).
-      if (quietPolls >= 4) {
+      if (finalEvent) {
+        // The stack's own event looks final: DescribeStacks must agree. In progress: more follows (a
+        // rollback after CREATE_FAILED). Another final status: a read older than the event (DescribeStacks
+        // is eventually consistent), so ask again, and after a few such reads take the event's word.
+        const stack = await this.describe(options.stackName);
+        const agrees = stack?.StackStatus === finalEvent.ResourceStatus;
+        if (agrees || (!isInProgress(stack?.StackStatus) && ++staleReads > MAX_STALE_READS)) {
+          return this.result(
+            'finished',
+            finalEvent.ResourceStatus,
+            agrees ? stack?.StackStatusReason : finalEvent.ResourceStatusReason,
+          );
+        }
+      } else if (quietPolls >= 4) {
+        // Every few quiet polls, ask the stack itself: an operation may end without a final event of ours
+        // (e.g. one started by someone else before we began watching).
         quietPolls = 0;
         const stack = await this.describe(options.stackName);
         if (!isInProgress(stack?.StackStatus)) {
           return this.result('finished', stack?.StackStatus, stack?.StackStatusReason);
-        }
-      }
-      if (stackEvent && !isInProgress(stackEvent.ResourceStatus)) {
-        // The stack's own event looks final: confirm with DescribeStacks (CREATE_FAILED, for one, is
-        // followed by a rollback).
-        const stack = await this.describe(options.stackName);
-        if (!isInProgress(stack?.StackStatus)) {
-          return this.result(
-            'finished',
-            stack?.StackStatus ?? stackEvent.ResourceStatus,
-            stack?.StackStatusReason,
-          );
         }
       }
       await sleep(interval, options.signal);
