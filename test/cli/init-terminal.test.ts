@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseProject } from '../../src/config/project-file.js';
@@ -32,6 +32,53 @@ describe('init in a real terminal (tmux)', () => {
     const file = path.join(cwd, 'serverless-infra.json');
     const project = parseProject(await readFile(file, 'utf8'), file);
     expect(project.environments.Production).toMatchObject({ email: 'ops@example.com', region: 'eu-west-1' });
+  });
+
+  it('a bad handler path (or country) typed at the prompt is asked again in place; no answer is lost', async () => {
+    const cwd = await tempDir();
+    await writeFile(path.join(cwd, 'api.mjs'), 'export const handler = async () => ({ statusCode: 200 });\n');
+    terminal = new Terminal(`node ${BIN} init`, { cwd, env: { AWS_REGION: 'eu-west-1' } });
+
+    await terminal.waitFor(/\? Environment/);
+    terminal.press('Up', 'Enter'); // Development -> Staging
+    await terminal.waitFor(/Notification e-mail/);
+    terminal.type('ops@example.com');
+    terminal.press('Enter');
+    await terminal.waitFor(/\? AWS region/);
+    terminal.press('Enter');
+    await terminal.waitFor(/Keep these defaults\?/);
+    terminal.type('n');
+    terminal.press('Enter');
+    await terminal.waitFor(/\? Stack name/);
+    terminal.press('Enter');
+    await terminal.waitFor(/\? Release strategy/);
+    terminal.press('Enter');
+    await terminal.waitFor(/Countries to serve/);
+    terminal.type('XX,FR');
+    terminal.press('Enter');
+    await terminal.waitFor(/XX is not an assigned ISO 3166-1 alpha-2 country code/);
+    terminal.press('C-u');
+    terminal.type('DE,FR');
+    terminal.press('Enter');
+    await terminal.waitFor(/Reserved concurrency/);
+    terminal.press('Enter');
+    await terminal.waitFor(/Handler entry/);
+    terminal.type('src/missing.ts');
+    terminal.press('Enter');
+    await terminal.waitFor(/missing\.ts does not exist/);
+    terminal.press('C-u');
+    terminal.type('api.mjs');
+    terminal.press('Enter');
+
+    expect(await terminal.exitCode()).toBe(0);
+    const file = path.join(cwd, 'serverless-infra.json');
+    const project = parseProject(await readFile(file, 'utf8'), file);
+    expect(project.environments.Staging).toMatchObject({
+      email: 'ops@example.com',
+      region: 'eu-west-1',
+      geoAllowList: ['DE', 'FR'],
+      handler: 'api.mjs',
+    });
   });
 
   it('leaves the existing file as it was on Ctrl-C', async () => {

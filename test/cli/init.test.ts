@@ -126,6 +126,29 @@ describe('init without a terminal', () => {
     await expect(readFile(file())).rejects.toThrow(/ENOENT/);
   });
 
+  it('init --handler on an existing environment changes the handler only: no question, every other value kept', async () => {
+    const cwd = await tempDir();
+    const first = [
+      'init',
+      '--email',
+      'ops@example.com',
+      '--region',
+      'eu-west-1',
+      '-e',
+      'Staging',
+      '--geo-allow',
+      'DE',
+    ];
+    expect((await runCli(first, { cwd })).code).toBe(0);
+    const before = JSON.parse(await readFile(path.join(cwd, 'serverless-infra.json'), 'utf8'));
+    await writeFile(path.join(cwd, 'api.mjs'), 'export const handler = async () => ({ statusCode: 200 });\n');
+
+    const changed = await runCli(['init', '-e', 'Staging', '--handler', 'api.mjs', '--yes'], { cwd });
+    expect(changed.code, changed.stderr).toBe(0);
+    const after = JSON.parse(await readFile(path.join(cwd, 'serverless-infra.json'), 'utf8'));
+    expect(after.environments.Staging).toEqual({ ...before.environments.Staging, handler: 'api.mjs' });
+  });
+
   it('reports a corrupted project file clearly and leaves it untouched', async () => {
     await writeFile(file(), '{ "schemaVersion": 1, "environments": { "Production": { "email": 3 } } }');
     const before = await readFile(file(), 'utf8');
