@@ -119,8 +119,13 @@ describe.concurrent('every AWS command, with expired credentials', () => {
   });
 });
 
-describe.concurrent('every AWS command, with a profile or region that is not one', () => {
-  it.each(COMMANDS.map((c) => [c.join(' '), c]))(
+/** One command of each kind (stack, release, users): the checks live in the one session opener they share. */
+const SOME_COMMANDS = COMMANDS.filter(([name]) =>
+  ['status', 'deploy', 'shift', 'user', 'token'].includes(name as string),
+);
+
+describe.concurrent('a profile or region that is not one', () => {
+  it.each(SOME_COMMANDS.map((c) => [c.join(' '), c]))(
     '%s --profile nosuch: says the profile does not exist',
     async (_name, args) => {
       const config = path.join(dir, 'aws-config');
@@ -132,7 +137,7 @@ describe.concurrent('every AWS command, with a profile or region that is not one
     },
   );
 
-  it.each(COMMANDS.map((c) => [c.join(' '), c]))(
+  it.each(SOME_COMMANDS.map((c) => [c.join(' '), c]))(
     '%s --region mars-north-1: refused as the project file would be',
     async (_name, args) => {
       const r = await run([...args, '--region', 'mars-north-1'], CREDENTIALS);

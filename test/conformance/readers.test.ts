@@ -372,10 +372,12 @@ describe('stack-events: StackMonitor', () => {
   it('a delete with DeletionPolicy Retain: the resource is DELETE_SKIPPED (finished), the stack DELETE_COMPLETE', async () => {
     const retained = fixture('cloudformation/stack-events-deletion-policy-retain.json');
     const stackName = '<stack-name>';
-    // The events by name until the stack is gone, then AWS's "Stack [name] does not exist".
+    // The events by name until the stack is gone, then AWS's "Stack [name] does not exist"; DescribeStacks by
+    // name then agrees ("Stack with id … does not exist"), and only then is the deletion over.
     cfn.serve(
       oldest(retained, 'per-resource-events', 7),
       call(fixture('cloudformation/describe-deleted-stack.json'), 'deleted_stack_events_not_found_by_name'),
+      call(fixture('cloudformation/describe-deleted-stack.json'), 'deleted_stack_not_found_exc'),
     );
     const { result, statuses, progress } = await watch(
       stackName,

@@ -15,19 +15,27 @@ export class Terminal {
       .join(' ');
     // CI must not be set inside the terminal, or the CLI rightly refuses to prompt.
     const script = `cd ${JSON.stringify(options.cwd)} && env -u CI ${env} ${command}; echo EXIT=$?; sleep 60`;
-    execFileSync('tmux', ['new-session', '-d', '-s', this.session, '-x', '120', '-y', '40', script]);
+    this.tmux('new-session', '-d', '-s', this.session, '-x', '120', '-y', '40', script);
+  }
+
+  /**
+   * Each terminal has a tmux server of its own (`-L`): terminals of test files running side by side never
+   * share, and never race to start, one server.
+   */
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.session, ...args], { encoding: 'utf8' });
   }
 
   screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.session], { encoding: 'utf8' });
+    return this.tmux('capture-pane', '-p', '-t', this.session);
   }
 
   type(text: string): void {
-    execFileSync('tmux', ['send-keys', '-t', this.session, '-l', '--', text]); // `--`: text may start with -
+    this.tmux('send-keys', '-t', this.session, '-l', '--', text); // `--`: text may start with -
   }
 
   press(...keys: string[]): void {
-    execFileSync('tmux', ['send-keys', '-t', this.session, ...keys]);
+    this.tmux('send-keys', '-t', this.session, ...keys);
   }
 
   /** Waits until the screen matches, and returns it; fails with the screen's content after the timeout. */
@@ -49,7 +57,7 @@ export class Terminal {
 
   close(): void {
     try {
-      execFileSync('tmux', ['kill-session', '-t', this.session], { stdio: 'ignore' });
+      execFileSync('tmux', ['-L', this.session, 'kill-server'], { stdio: 'ignore' });
     } catch {
       // already gone
     }

@@ -267,8 +267,9 @@ describe('rollback, through the built binary and the fake', () => {
 });
 
 describe('shift --watch in a real terminal (tmux)', () => {
-  const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
   const session = `release-e2e-${process.pid}`;
+  // A tmux server of its own (-L), as test/helpers/tmux.ts gives each terminal: no race with other files'.
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
   const screen = () => tmux('capture-pane', '-p', '-t', session);
 
   async function waitFor(text: RegExp, timeoutMs = 30_000): Promise<string> {
@@ -283,7 +284,7 @@ describe('shift --watch in a real terminal (tmux)', () => {
 
   afterAll(() => {
     try {
-      tmux('kill-session', '-t', session);
+      tmux('kill-server');
     } catch {}
   });
 
