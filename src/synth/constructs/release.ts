@@ -28,13 +28,15 @@ export interface ReleaseProps {
 export class Release extends Construct {
   readonly application: codedeploy.LambdaApplication;
   readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
+  /** CodeDeploy's service role for the group (the smoke hook lets it invoke the hook function). */
+  readonly serviceRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: ReleaseProps) {
     super(scope, id);
     const aliasArn = props.alias.functionArn;
 
     // What AWSCodeDeployRoleForLambdaLimited grants, narrowed to this alias and these alarms.
-    const role = new Role(this, 'ServiceRole', {
+    const role = (this.serviceRole = new Role(this, 'ServiceRole', {
       assumedBy: new ServicePrincipal('codedeploy.amazonaws.com'),
       description: 'CodeDeploy: shifts the alias live of the items API',
       inlinePolicies: {
@@ -53,7 +55,7 @@ export class Release extends Construct {
           ],
         }),
       },
-    });
+    }));
 
     this.application = new LambdaApplication(this, 'Application');
     this.deploymentGroup = new LambdaDeploymentGroup(this, 'DeploymentGroup', {
