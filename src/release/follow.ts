@@ -3,6 +3,7 @@ import { ExitCode } from '../errors.js';
 import type { ReleaseContext } from './context.js';
 import { consoleLink, getDeployment } from './deployment.js';
 import { exitCodeOf, outcomeOf, type ReleaseOutcome } from './outcome.js';
+import type { SmokeReport } from './smoke-report.js';
 import type { ReleaseSnapshot } from './snapshot.js';
 import { type AliasTraffic, getAliasTraffic } from './versions.js';
 import { WATCH_TIMING, watchDeployment } from './watch.js';
@@ -47,6 +48,8 @@ export interface ReleaseResult {
   /** What the alias serves at the end, percent per version. */
   traffic?: Record<string, number> | undefined;
   error?: { code?: string | undefined; message?: string | undefined } | undefined;
+  /** The smoke-test hook's steps and results (BeforeAllowTraffic, AfterAllowTraffic), from its logs. */
+  smokeTest?: SmokeReport | undefined;
   exitCode: number;
 }
 
@@ -170,6 +173,7 @@ export function releaseResult(
     },
     traffic: extra.traffic?.percent,
     error: snapshot.error,
+    smokeTest: snapshot.smokeTest,
     // A rollback that did not get through leaves both versions serving: that is a failure, whatever stopped the shift.
     exitCode:
       extra.rollback && extra.rollback.status !== 'Succeeded' ? ExitCode.RELEASE_FAILED : exitCodeOf(outcome),

@@ -1,6 +1,7 @@
 import type { DeploymentInfo, LambdaTarget } from '@aws-sdk/client-codedeploy';
 import type { AlarmState } from './alarms.js';
 import { declaredVersions, isInFlight } from './deployment.js';
+import type { SmokeReport } from './smoke-report.js';
 import { type NextStep, nextStep, type ReleaseStrategy, trafficPlan } from './strategy.js';
 import type { AliasTraffic } from './versions.js';
 
@@ -37,6 +38,8 @@ export interface ReleaseSnapshot {
   rollbackDeploymentId?: string | undefined;
   rollbackOf?: string | undefined;
   error?: { code?: string | undefined; message?: string | undefined } | undefined;
+  /** The smoke-test hook's steps and results, from its logs (once a hook has run). */
+  smokeTest?: SmokeReport | undefined;
   /** When it was taken (local clock). */
   takenAt: number;
   /**
@@ -55,6 +58,7 @@ export interface RawState {
   alarms: AlarmState[];
   /** When we first saw traffic on the new version (fallback for the step schedule). */
   firstShiftSeenAt?: number | undefined;
+  smoke?: SmokeReport | undefined;
 }
 
 function time(date: Date | undefined): number | undefined {
@@ -103,6 +107,7 @@ export function computeSnapshot(raw: RawState, now: number, clockOffsetMs = 0): 
     error: info?.errorInformation
       ? { code: info.errorInformation.code, message: info.errorInformation.message }
       : undefined,
+    smokeTest: raw.smoke,
     takenAt: now,
     clockOffsetMs,
   };
@@ -110,5 +115,14 @@ export function computeSnapshot(raw: RawState, now: number, clockOffsetMs = 0): 
 
 /** What changed between two snapshots, as the keys the plain renderer and the loop care about. */
 export function fingerprint(s: ReleaseSnapshot): string {
-  return JSON.stringify([s.status, s.newPercent, s.hooks, s.alarms, s.rollbackDeploymentId, s.error?.code]);
+  return JSON.stringify([
+    s.status,
+    s.newPercent,
+    s.hooks,
+    s.alarms,
+    s.rollbackDeploymentId,
+    s.error?.code,
+    s.smokeTest?.steps.length,
+    s.smokeTest?.results.length,
+  ]);
 }

@@ -7,6 +7,7 @@ import { CallBudget, type Clock, systemClock } from '../clock.js';
 import { describeAlarms } from './alarms.js';
 import type { ReleaseClients } from './context.js';
 import { getDeployment } from './deployment.js';
+import { readSmokeReport } from './smoke-report.js';
 import { computeSnapshot, fingerprint, type RawState, type ReleaseSnapshot } from './snapshot.js';
 import type { ReleaseStack } from './stack.js';
 import { getAliasTraffic } from './versions.js';
@@ -28,8 +29,11 @@ export const WATCH_TIMING = {
   callsPerMinute: 38,
 };
 
+/** How many times a watch reads the smoke hook's logs at most (one call each). */
+const SMOKE_READS = 8;
+
 export interface WatchOptions {
-  clients: Pick<ReleaseClients, 'codedeploy' | 'lambda' | 'cloudwatch'>;
+  clients: Pick<ReleaseClients, 'codedeploy' | 'lambda' | 'cloudwatch' | 'logs'>;
   stack: ReleaseStack;
   deploymentId: string;
   alarmNames: readonly string[];
@@ -96,6 +100,33 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
       raw.alarms = await call('DescribeAlarms', () => describeAlarms(clients.cloudwatch, alarmNames));
     }
     lastRefresh.alarms = clock.now();
+  };
+  // The smoke hook's report: read from its logs once a hook event has ended, until its last line is there
+  // (log delivery trails the status a little), a bounded number of times.
+  const smokeGroup = clients.logs ? stack.smokeHook?.logGroupName : undefined;
+  let smokeReads = 0;
+  const smokePending = () => {
+    if (!smokeGroup || smokeReads >= SMOKE_READS) return false;
+    const ended = (raw.target?.lifecycleEvents ?? []).filter(
+      (e) =>
+        (e.lifecycleEventName === 'BeforeAllowTraffic' || e.lifecycleEventName === 'AfterAllowTraffic') &&
+        (e.status === 'Succeeded' || e.status === 'Failed'),
+    );
+    return ended.some((e) => !raw.smoke?.results.some((r) => r.event === e.lifecycleEventName));
+  };
+  const refreshSmoke = async () => {
+    smokeReads++;
+    // From the deployment's creation, or AWS's now if earlier (an hour back either way: delivery lags).
+    const created = raw.deployment?.createTime ? new Date(raw.deployment.createTime).getTime() : Infinity;
+    const since = Math.min(created, options.serverNow?.() ?? clock.now()) - 3_600_000;
+    raw.smoke = await call('FilterLogEvents', () =>
+      readSmokeReport(
+        clients.logs as NonNullable<typeof clients.logs>,
+        smokeGroup as string,
+        deploymentId,
+        since,
+      ),
+    );
   };
   const snapshotNow = () => {
     const now = clock.now();
@@ -169,10 +200,24 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
       }
       if (crossCheck || due('alias', WATCH_TIMING.aliasRefreshMs)) await refreshAlias();
       if (react || due('alarms', WATCH_TIMING.alarmRefreshMs)) await refreshAlarms();
+      if (smokePending() && budget.available() >= 1) await refreshSmoke();
       snapshot = emit();
       if (!snapshot.inFlight) {
-        // The end: make sure the final split shown is the alias's own.
+        // The end: make sure the final split shown is the alias's own, the hooks' last states (the target
+        // may have ended between two heartbeats) and the smoke hook's reason are in.
         await refreshAlias();
+        const targetFinal = ['Succeeded', 'Failed', 'Skipped'].includes(raw.target?.status ?? '');
+        if (smokeGroup && targetId && !targetFinal) {
+          const id = targetId;
+          const { deploymentTarget } = await call('GetDeploymentTarget', () =>
+            clients.codedeploy.send(new GetDeploymentTargetCommand({ deploymentId, targetId: id })),
+          );
+          raw.target = (deploymentTarget?.lambdaTarget as LambdaTarget | undefined) ?? raw.target;
+        }
+        while (smokePending() && !signal?.aborted) {
+          await clock.sleep(WATCH_TIMING.heartbeatMs, signal);
+          await refreshSmoke();
+        }
         snapshot = emit();
         return { snapshot, detached: false, calls };
       }

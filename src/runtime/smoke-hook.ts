@@ -81,7 +81,8 @@ export async function handler(event: HookEvent): Promise<{ status: string; reaso
         const answer = await invoke({ path: HEALTH_PATH });
         expectStatus(answer, 200);
         const body = parse(answer.body) as { status?: unknown };
-        if (body?.status !== 'ok') throw new Error(`answered ${answer.body.slice(0, 200)}, not {"status":"ok"}`);
+        if (body?.status !== 'ok')
+          throw new Error(`answered ${answer.body.slice(0, 200)}, not {"status":"ok"}`);
         return '200 ok';
       });
       await step('GET /items', async () => {
@@ -95,7 +96,8 @@ export async function handler(event: HookEvent): Promise<{ status: string; reaso
       await step('GET /items', async () => {
         const answer = await invoke({ path: '/items' });
         if (answer.functionError) throw new Error(`the function failed: ${answer.functionError}`);
-        if (answer.statusCode >= 500) throw new Error(`answered ${answer.statusCode} ${answer.body.slice(0, 200)}`);
+        if (answer.statusCode >= 500)
+          throw new Error(`answered ${answer.statusCode} ${answer.body.slice(0, 200)}`);
         return String(answer.statusCode);
       });
     }
@@ -110,7 +112,8 @@ export async function handler(event: HookEvent): Promise<{ status: string; reaso
           functionName: target.functionName,
           version: target.version,
           lifecycleEvent,
-          log: (message, fields) => log('INFO', message, { lifecycleEvent, step: SMOKE_MODULE_FILE, ...fields }),
+          log: (message, fields) =>
+            log('INFO', message, { lifecycleEvent, step: SMOKE_MODULE_FILE, ...fields }),
         };
         const result = await smoke(context);
         return typeof result === 'string' ? result : 'passed';
@@ -142,19 +145,31 @@ async function deploymentTarget(
   const { targetIds } = await codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId }));
   const targetId = targetIds?.[0];
   if (!targetId) throw new Error(`deployment ${deploymentId} has no target yet`);
-  const { deploymentTarget } = await codedeploy.send(new GetDeploymentTargetCommand({ deploymentId, targetId }));
+  const { deploymentTarget } = await codedeploy.send(
+    new GetDeploymentTargetCommand({ deploymentId, targetId }),
+  );
   const target = deploymentTarget?.lambdaTarget;
   const info = target?.lambdaFunctionInfo;
   const expected = process.env[SMOKE_HOOK_ENV.targetFunction];
   if (!info?.functionName || !info.targetVersion) throw new Error('the deployment target names no version');
   if (expected && info.functionName !== expected) {
-    throw new Error(`the deployment moves ${info.functionName}, not ${expected}: this hook tests only ${expected}`);
+    throw new Error(
+      `the deployment moves ${info.functionName}, not ${expected}: this hook tests only ${expected}`,
+    );
   }
   const running = target?.lifecycleEvents?.find((e) => e.status === 'InProgress')?.lifecycleEventName;
-  return { functionName: info.functionName, version: info.targetVersion, lifecycleEvent: running ?? 'unknown' };
+  return {
+    functionName: info.functionName,
+    version: info.targetVersion,
+    lifecycleEvent: running ?? 'unknown',
+  };
 }
 
-async function invokeVersion(functionName: string, version: string, request: SmokeRequest): Promise<SmokeAnswer> {
+async function invokeVersion(
+  functionName: string,
+  version: string,
+  request: SmokeRequest,
+): Promise<SmokeAnswer> {
   const answer = await lambda.send(
     new InvokeCommand({
       FunctionName: functionName,
@@ -169,7 +184,12 @@ async function invokeVersion(functionName: string, version: string, request: Smo
     return { statusCode: 0, headers: {}, body: text, functionError: message || answer.FunctionError };
   }
   if (typeof payload?.statusCode !== 'number') {
-    return { statusCode: 0, headers: {}, body: text, functionError: 'the answer is not an API Gateway proxy result' };
+    return {
+      statusCode: 0,
+      headers: {},
+      body: text,
+      functionError: 'the answer is not an API Gateway proxy result',
+    };
   }
   return {
     statusCode: payload.statusCode,
@@ -181,7 +201,11 @@ async function invokeVersion(functionName: string, version: string, request: Smo
 /** A REST API (v1) proxy event as API Gateway sends it, marked as the smoke test's own. */
 export function apiGatewayEvent(request: SmokeRequest): Record<string, unknown> {
   const method = request.method ?? 'GET';
-  const headers = { accept: 'application/json', 'user-agent': 'serverless-infra-smoke-test', ...request.headers };
+  const headers = {
+    accept: 'application/json',
+    'user-agent': 'serverless-infra-smoke-test',
+    ...request.headers,
+  };
   const requestId = `smoke-${crypto.randomUUID()}`;
   return {
     resource: request.path,

@@ -43,14 +43,23 @@ export async function prepareHandlerCode(
   try {
     if (handler) {
       const code = await bundleUserHandler(path.resolve(projectDir, handler));
-      return { ...code, hook: { directory: hook.directory, checks }, dispose: both(code.dispose, hook.dispose) };
+      return {
+        ...code,
+        hook: { directory: hook.directory, checks },
+        dispose: both(code.dispose, hook.dispose),
+      };
     }
     requireBuilt(directory, 'built-in handler');
   } catch (error) {
     await hook.dispose();
     throw error;
   }
-  return { directory, handler: BUILT_IN_HANDLER, hook: { directory: hook.directory, checks }, dispose: hook.dispose };
+  return {
+    directory,
+    handler: BUILT_IN_HANDLER,
+    hook: { directory: hook.directory, checks },
+    dispose: hook.dispose,
+  };
 }
 
 function requireBuilt(directory: string, what: string): void {

@@ -88,9 +88,22 @@ export function renderLive(s: ReleaseSnapshot, now: number, title: string): stri
     `  ${'Alarms'.padEnd(7)}${alarmsLine(s)}`,
     `  ${'Status'.padEnd(7)}${s.status}  ${style.dim('elapsed')} ${elapsed(s, now)}`,
   ];
+  if (s.smokeTest?.steps.length) lines.push(`  ${'Smoke'.padEnd(7)}${smokeLine(s)}`);
+  const failed = s.smokeTest?.results.find((r) => r.status === 'Failed');
+  if (failed) lines.push(`  ${style.red('✖')} smoke test (${failed.event}): ${failed.reason ?? 'failed'}`);
   if (s.error?.message)
     lines.push(`  ${style.red('!')} ${s.error.code ? `${s.error.code}: ` : ''}${s.error.message}`);
   return lines;
+}
+
+/** The smoke hook's steps of the latest hook run: "GET /health ✔  GET /items ✖". */
+function smokeLine(s: ReleaseSnapshot): string {
+  const steps = s.smokeTest?.steps ?? [];
+  const latest = steps.at(-1)?.event;
+  return steps
+    .filter((step) => step.event === latest)
+    .map((step) => `${step.step} ${step.passed ? style.green('✔') : style.red('✖')}`)
+    .join('  ');
 }
 
 /** Without a terminal: one line per change, timestamped. */
@@ -112,6 +125,14 @@ export function plainLines(prev: ReleaseSnapshot | undefined, s: ReleaseSnapshot
     const before = prev?.alarms.find((a) => a.name === alarm.name)?.state;
     if (before !== alarm.state && alarm.state !== 'UNKNOWN')
       out.push(`${at} alarm ${alarm.name} ${alarm.state}`);
+  }
+  for (const step of s.smokeTest?.steps.slice(prev?.smokeTest?.steps.length ?? 0) ?? []) {
+    const what = step.detail ? `: ${step.detail}` : '';
+    out.push(`${at} smoke ${step.event} ${step.step} ${step.passed ? 'passed' : 'failed'}${what}`);
+  }
+  for (const result of s.smokeTest?.results.slice(prev?.smokeTest?.results.length ?? 0) ?? []) {
+    const why = result.reason ? `: ${result.reason}` : '';
+    out.push(`${at} smoke test ${result.event} ${result.status}${why}`);
   }
   if (s.error?.message && prev?.error?.message !== s.error.message) {
     out.push(`${at} ${s.error.code ?? 'error'}: ${s.error.message}`);

@@ -36,7 +36,7 @@ export class Release extends Construct {
     const aliasArn = props.alias.functionArn;
 
     // What AWSCodeDeployRoleForLambdaLimited grants, narrowed to this alias and these alarms.
-    const role = (this.serviceRole = new Role(this, 'ServiceRole', {
+    const role = new Role(this, 'ServiceRole', {
       assumedBy: new ServicePrincipal('codedeploy.amazonaws.com'),
       description: 'CodeDeploy: shifts the alias live of the items API',
       inlinePolicies: {
@@ -55,7 +55,8 @@ export class Release extends Construct {
           ],
         }),
       },
-    }));
+    });
+    this.serviceRole = role;
 
     this.application = new LambdaApplication(this, 'Application');
     this.deploymentGroup = new LambdaDeploymentGroup(this, 'DeploymentGroup', {

@@ -156,8 +156,16 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const faults = new Faults();
   if (options.lagReadsPolls) faults.lagReads(options.lagReadsPolls);
   if (options.transientFaults) faults.transientFaults(options.transientFaults);
+  // A function run by Invoke reaches the fake (set once the server listens) and moto like the CLI does.
+  let functionEnvFor: (key: ScopeKey) => Record<string, string> = () => ({});
   const scopes = new Scopes(
-    { clock, faults, motoEndpoint, resourceDurations: options.resourceDurations ?? {} },
+    {
+      clock,
+      faults,
+      motoEndpoint,
+      resourceDurations: options.resourceDurations ?? {},
+      awsEnvFor: (key) => functionEnvFor(key),
+    },
     { region, accountId },
   );
   faults.stackBusyHandler = (stackName, forMs, status) =>
@@ -291,6 +299,25 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     }
     try {
       faults.checkCall(operation, 'TooManyRequestsException', 429);
+      if (operation === 'Invoke') {
+        const name = decodeURIComponent(url.pathname.split('/')[3] ?? '');
+        const answer = await lambda.invoke(name, url.searchParams.get('Qualifier') ?? undefined, body);
+        const tail = String(request.headers['x-amz-log-type'] ?? '') === 'Tail';
+        send(200, answer.payload, {
+          'content-type': 'application/json',
+          'x-amz-executed-version': answer.version,
+          ...(answer.functionError ? { 'x-amz-function-error': answer.functionError } : {}),
+          // LogType Tail: the last 4 KB of the invocation's log, base64 (Invoke, API reference).
+          ...(tail
+            ? {
+                'x-amz-log-result': Buffer.from(answer.logLines.join('\n'))
+                  .subarray(-4096)
+                  .toString('base64'),
+              }
+            : {}),
+        });
+        return;
+      }
       const input: Params = body.length ? JSON.parse(body.toString()) : {};
       const result = await lambda.handle(request.method ?? 'GET', url.pathname, url.searchParams, input);
       const text = result.body === undefined ? '' : JSON.stringify(result.body);
@@ -352,6 +379,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       AWS_ENDPOINT_URL_CLOUDWATCH: dataPlane,
       AWS_ENDPOINT_URL_KMS: dataPlane,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: dataPlane,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: dataPlane,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_REGION: scopeRegion,
@@ -370,6 +398,11 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     maxAttempts: 3,
   });
   const env = envFor({});
+  functionEnvFor = (key) => ({
+    ...envFor(key),
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  });
 
   return {
     endpoint,

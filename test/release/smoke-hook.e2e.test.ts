@@ -1,0 +1,165 @@
+/**
+ * Releases that prove themselves, end to end with the BUILT binary against the offline AWS: the stack's smoke
+ * hook runs as CodeDeploy's BeforeAllowTraffic/AfterAllowTraffic hook (the fake's CodeDeploy invokes it and
+ * waits for PutLifecycleEventHookExecutionStatus; the fake's Lambda runs the real bundles in child processes).
+ * A version that answers GET /items with a 5xx stops the shift before any traffic moves, with the hook's
+ * reason; a healthy one goes through both hooks.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, ROOT, runCli } from '../helpers/cli.js';
+import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
+
+const STACK = 'SmokeHook-Development';
+/** Fake seconds per real second: a 5-minute canary takes 1.5 s. */
+const TIME_SCALE = 200;
+
+let fake: FakeAws;
+let dir: string;
+let functionName: string;
+
+function cli(...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd: dir, env: { ...fake.env, CI: '1', NODE_NO_WARNINGS: '1' } });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the command's JSON result, asserted field by field
+function json(r: CliResult): Record<string, any> {
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`exit ${r.code}, not JSON:\n${r.stdout}\n--- stderr\n${r.stderr}`);
+  }
+}
+
+function handlerSource(status: number, body: string): string {
+  return `export const handler = async (event) => {
+  console.log('handling', event.httpMethod, event.path);
+  return { statusCode: ${status}, headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(body)} };
+};
+`;
+}
+
+async function deploy(): Promise<Record<string, string>> {
+  const result = await cli('deploy', '--yes', '--json');
+  if (result.code !== 0) throw new Error(`deploy: exit ${result.code}\n${result.stdout}\n${result.stderr}`);
+  return json(result).outputs;
+}
+
+async function live() {
+  const lambda = new LambdaClient(fake.sdkConfig);
+  const alias = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: 'live' }));
+  return { version: alias.FunctionVersion, weights: alias.RoutingConfig?.AdditionalVersionWeights ?? {} };
+}
+
+/** Invocations Lambda counted for one version through the alias (ExecutedVersion), in moto CloudWatch. */
+async function aliasInvocations(version: string): Promise<number> {
+  const cloudwatch = new CloudWatchClient(fake.motoSdkConfig);
+  const end = new Date(Date.now() + 60_000);
+  const answer = await cloudwatch.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(end.getTime() - 3_600_000),
+      EndTime: end,
+      MetricDataQueries: [
+        {
+          Id: 'n',
+          MetricStat: {
+            Metric: {
+              Namespace: 'AWS/Lambda',
+              MetricName: 'Invocations',
+              Dimensions: [
+                { Name: 'FunctionName', Value: functionName },
+                { Name: 'Resource', Value: `${functionName}:live` },
+                { Name: 'ExecutedVersion', Value: version },
+              ],
+            },
+            Period: 3600,
+            Stat: 'Sum',
+          },
+        },
+      ],
+    }),
+  );
+  return (answer.MetricDataResults?.[0]?.Values ?? []).reduce((a, b) => a + b, 0);
+}
+
+beforeAll(async () => {
+  if (!existsSync(path.join(ROOT, 'dist/smoke-hook/index.mjs'))) throw new Error('Run `npm run build` first.');
+  fake = await startFakeAws({ region: 'eu-west-1', accountId: '100000000015', timeScale: TIME_SCALE });
+  dir = await mkdtemp(path.join(tmpdir(), 'si-smoke-hook-'));
+  await writeFile(path.join(dir, 'handler.mjs'), handlerSource(200, '{"items":[]}'));
+  const init = await cli(
+    'init',
+    '--environment',
+    'Development',
+    '--email',
+    'ops@example.com',
+    '--region',
+    'eu-west-1',
+    '--stack-name',
+    STACK,
+    '--release-strategy',
+    'canary',
+    '--handler',
+    'handler.mjs',
+    '--json',
+  );
+  expect(init.code, init.stderr).toBe(0);
+  functionName = (await deploy()).FunctionName as string;
+}, 120_000);
+
+afterAll(async () => {
+  await fake?.stop();
+});
+
+describe('the smoke test before any traffic moves', () => {
+  it('a version whose GET /items answers 5xx: the shift stops at 0 % with the hook reason (exit 20)', async () => {
+    await writeFile(path.join(dir, 'handler.mjs'), handlerSource(503, '{"message":"database down"}'));
+    await deploy();
+    const shift = await cli('shift', '--watch', '--json');
+    const result = json(shift);
+    expect(shift.code, shift.stderr).toBe(20);
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      status: 'Failed',
+      from: '1',
+      to: '2',
+      error: { code: 'HOOK_EXECUTION_FAILURE' },
+      traffic: { '1': 100 },
+    });
+    expect(result.smokeTest.results).toEqual([
+      {
+        event: 'BeforeAllowTraffic',
+        status: 'Failed',
+        reason: expect.stringMatching(/^GET \/items: answered 503 .*database down/),
+      },
+    ]);
+    expect(result.smokeTest.steps).toContainEqual(
+      expect.objectContaining({ event: 'BeforeAllowTraffic', step: 'GET /items', passed: false }),
+    );
+    // Not one request reached version 2 through the alias: it only ever served version 1.
+    expect(await live()).toEqual({ version: '1', weights: {} });
+    expect(await aliasInvocations('2')).toBe(0);
+  }, 120_000);
+
+  it('a healthy version passes BeforeAllowTraffic and AfterAllowTraffic and gets all the traffic', async () => {
+    await writeFile(path.join(dir, 'handler.mjs'), handlerSource(200, '{"items":[]}'));
+    await deploy();
+    const shift = await cli('shift', '--watch', '--json');
+    const result = json(shift);
+    expect(shift.code, shift.stderr).toBe(0);
+    expect(result).toMatchObject({ outcome: 'succeeded', from: '1', to: '3', traffic: { '3': 100 } });
+    expect(result.smokeTest.results).toEqual([
+      { event: 'BeforeAllowTraffic', status: 'Succeeded' },
+      { event: 'AfterAllowTraffic', status: 'Succeeded' },
+    ]);
+    expect(result.smokeTest.steps).toEqual([
+      { event: 'BeforeAllowTraffic', step: 'GET /items', passed: true, detail: '200' },
+      { event: 'AfterAllowTraffic', step: 'GET /items', passed: true, detail: '200' },
+    ]);
+  }, 120_000);
+});
