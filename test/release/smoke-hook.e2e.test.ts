@@ -88,7 +88,8 @@ async function aliasInvocations(version: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist/smoke-hook/index.mjs'))) throw new Error('Run `npm run build` first.');
+  if (!existsSync(path.join(ROOT, 'dist/smoke-hook/index.mjs')))
+    throw new Error('Run `npm run build` first.');
   fake = await startFakeAws({ region: 'eu-west-1', accountId: '100000000015', timeScale: TIME_SCALE });
   dir = await mkdtemp(path.join(tmpdir(), 'si-smoke-hook-'));
   await writeFile(path.join(dir, 'handler.mjs'), handlerSource(200, '{"items":[]}'));
