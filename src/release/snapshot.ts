@@ -1,6 +1,7 @@
 import type { DeploymentInfo, LambdaTarget } from '@aws-sdk/client-codedeploy';
 import type { AlarmState } from './alarms.js';
 import { declaredVersions, isInFlight } from './deployment.js';
+import type { VersionHealth } from './health.js';
 import type { SmokeReport } from './smoke-report.js';
 import { type NextStep, nextStep, type ReleaseStrategy, trafficPlan } from './strategy.js';
 import type { AliasTraffic } from './versions.js';
@@ -40,6 +41,8 @@ export interface ReleaseSnapshot {
   error?: { code?: string | undefined; message?: string | undefined } | undefined;
   /** The smoke-test hook's steps and results, from its logs (once a hook has run). */
   smokeTest?: SmokeReport | undefined;
+  /** Each version's requests, errors and latency behind the alias over the last minutes (old, new). */
+  health?: VersionHealth[] | undefined;
   /** When it was taken (local clock). */
   takenAt: number;
   /**
@@ -59,6 +62,7 @@ export interface RawState {
   /** When we first saw traffic on the new version (fallback for the step schedule). */
   firstShiftSeenAt?: number | undefined;
   smoke?: SmokeReport | undefined;
+  health?: VersionHealth[] | undefined;
 }
 
 function time(date: Date | undefined): number | undefined {
@@ -108,6 +112,7 @@ export function computeSnapshot(raw: RawState, now: number, clockOffsetMs = 0): 
       ? { code: info.errorInformation.code, message: info.errorInformation.message }
       : undefined,
     smokeTest: raw.smoke,
+    health: raw.health,
     takenAt: now,
     clockOffsetMs,
   };
@@ -124,5 +129,6 @@ export function fingerprint(s: ReleaseSnapshot): string {
     s.error?.code,
     s.smokeTest?.steps.length,
     s.smokeTest?.results.length,
+    s.health,
   ]);
 }

@@ -6,7 +6,8 @@ import {
 import { CallBudget, type Clock, systemClock } from '../clock.js';
 import { describeAlarms } from './alarms.js';
 import type { ReleaseClients } from './context.js';
-import { getDeployment } from './deployment.js';
+import { declaredVersions, getDeployment } from './deployment.js';
+import { HEALTH_WINDOW_MINUTES, readVersionHealth } from './health.js';
 import { readSmokeReport } from './smoke-report.js';
 import { computeSnapshot, fingerprint, type RawState, type ReleaseSnapshot } from './snapshot.js';
 import type { ReleaseStack } from './stack.js';
@@ -24,6 +25,8 @@ export const WATCH_TIMING = {
   deploymentRefreshMs: 60_000,
   aliasRefreshMs: 60_000,
   alarmRefreshMs: 30_000,
+  /** Each version's health (one GetMetricData call): Lambda's metrics have a one-minute resolution. */
+  healthRefreshMs: 60_000,
   maxBackoffMs: 15_000,
   /** 40 a minute is the promise; 38 leaves room for call latency (the server sees calls a little later). */
   callsPerMinute: 38,
@@ -74,7 +77,7 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
   let lastProgress = '';
   let lastEmitted = '';
   let interval = WATCH_TIMING.heartbeatMs;
-  const lastRefresh = { deployment: -Infinity, alias: -Infinity, alarms: -Infinity };
+  const lastRefresh = { deployment: -Infinity, alias: -Infinity, alarms: -Infinity, health: -Infinity };
 
   const call = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const wait = budget.waitFor(1);
@@ -127,6 +130,28 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
         since,
       ),
     );
+  };
+  // Old and new version's health: one call for every series; a failure leaves the last reading shown.
+  const refreshHealth = async () => {
+    lastRefresh.health = clock.now();
+    const fn = raw.target?.lambdaFunctionInfo;
+    const declared = raw.deployment ? declaredVersions(raw.deployment) : undefined;
+    const versions = [fn?.currentVersion ?? declared?.from, fn?.targetVersion ?? declared?.to].filter(
+      (v): v is string => !!v,
+    );
+    if (versions.length === 0) return;
+    try {
+      raw.health = await call('GetMetricData', () =>
+        readVersionHealth(
+          clients.cloudwatch,
+          { functionName: stack.functionName, alias: stack.aliasName },
+          versions,
+          { endMs: options.serverNow?.() ?? clock.now(), minutes: HEALTH_WINDOW_MINUTES },
+        ),
+      );
+    } catch (error) {
+      if (isThrottling(error)) throw error;
+    }
   };
   const snapshotNow = () => {
     const now = clock.now();
@@ -201,6 +226,7 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
       if (crossCheck || due('alias', WATCH_TIMING.aliasRefreshMs)) await refreshAlias();
       if (react || due('alarms', WATCH_TIMING.alarmRefreshMs)) await refreshAlarms();
       if (smokePending() && budget.available() >= 1) await refreshSmoke();
+      if (due('health', WATCH_TIMING.healthRefreshMs) && budget.available() >= 4) await refreshHealth();
       snapshot = emit();
       if (!snapshot.inFlight) {
         // The end: make sure the final split shown is the alias's own, the hooks' last states (the target
@@ -218,6 +244,7 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
           await clock.sleep(WATCH_TIMING.heartbeatMs, signal);
           await refreshSmoke();
         }
+        await refreshHealth();
         snapshot = emit();
         return { snapshot, detached: false, calls };
       }

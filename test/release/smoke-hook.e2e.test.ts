@@ -10,9 +10,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetAliasCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, ROOT, runCli } from '../helpers/cli.js';
+import { pauseAtFirstStep } from '../helpers/fake-time.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 
 const STACK = 'SmokeHook-Development';
@@ -117,7 +118,7 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-describe('the smoke test before any traffic moves', () => {
+describe('releases that prove themselves', () => {
   it('a version whose GET /items answers 5xx: the shift stops at 0 % with the hook reason (exit 20)', async () => {
     await writeFile(path.join(dir, 'handler.mjs'), handlerSource(503, '{"message":"database down"}'));
     await deploy();
@@ -163,4 +164,74 @@ describe('the smoke test before any traffic moves', () => {
       { event: 'AfterAllowTraffic', step: 'GET /items', passed: true, detail: '200' },
     ]);
   }, 120_000);
+
+  it('per-version health: traffic driven through the alias during the canary is counted per version in --json', async () => {
+    // Version 4 fails on /boom only (its smoke test passes); version 3 answers it.
+    await writeFile(
+      path.join(dir, 'handler.mjs'),
+      `export const handler = async (event) => {
+  if (event.path === '/boom') throw new Error('boom in version 4');
+  return { statusCode: 200, headers: {}, body: '{"items":[]}' };
+};
+`,
+    );
+    await deploy();
+    const paused = pauseAtFirstStep(fake, functionName);
+    const shift = cli('shift', '--watch', '--json');
+    await paused;
+    const lambda = new LambdaClient(fake.sdkConfig);
+    const answers: { version?: string; error?: string }[] = [];
+    for (let i = 0; i < 30; i++) {
+      const answer = await lambda.send(
+        new InvokeCommand({
+          FunctionName: functionName,
+          Qualifier: 'live',
+          Payload: new TextEncoder().encode(JSON.stringify({ httpMethod: 'GET', path: '/boom' })),
+        }),
+      );
+      answers.push({ version: answer.ExecutedVersion, error: answer.FunctionError });
+    }
+    // The alias's 10 % went to version 4 (every tenth request: the fake routes deterministically).
+    expect(answers.filter((a) => a.version === '4')).toEqual(
+      Array(3).fill({ version: '4', error: 'Unhandled' }),
+    );
+    fake.clock.resume();
+    const done = await shift;
+    const result = json(done);
+    expect(done.code, done.stderr).toBe(0);
+    expect(result.health.windowMinutes).toBe(5);
+    expect(result.health.versions).toEqual([
+      {
+        version: '3',
+        requests: 27,
+        errors: 0,
+        errorRate: 0,
+        p50Ms: expect.any(Number),
+        p99Ms: expect.any(Number),
+      },
+      {
+        version: '4',
+        requests: 3,
+        errors: 3,
+        errorRate: 1,
+        p50Ms: expect.any(Number),
+        p99Ms: expect.any(Number),
+      },
+    ]);
+    const [old] = result.health.versions;
+    expect(old.p99Ms).toBeGreaterThanOrEqual(old.p50Ms);
+
+    // status: the same for what the alias serves now (version 4 only).
+    const status = json(await cli('status', '--json'));
+    expect(status.health.versions).toEqual([
+      {
+        version: '4',
+        requests: 3,
+        errors: 3,
+        errorRate: 1,
+        p50Ms: expect.any(Number),
+        p99Ms: expect.any(Number),
+      },
+    ]);
+  }, 180_000);
 });

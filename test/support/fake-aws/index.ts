@@ -7,6 +7,7 @@ import type { CodeDeployService } from './codedeploy.js';
 import { AwsError } from './errors.js';
 import { Faults, type TransientFaultOptions } from './faults.js';
 import { type LambdaService, lambdaOperation } from './lambda.js';
+import { asksPercentiles, percentileResults } from './lambda-invoke.js';
 import { type Params, parseQuery, queryError, queryResponse } from './protocols.js';
 import { accessKeyFor, type ScopedServices, type ScopeKey, Scopes, scopeOfRequest } from './scope.js';
 
@@ -215,6 +216,12 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const service = serviceOf(request, body);
     if (!CONTROL_PLANE.has(service)) {
       count(service, request.method ?? 'GET');
+      if (
+        service === 'monitoring' &&
+        String(request.headers['x-amz-target'] ?? '').endsWith('.GetMetricData')
+      ) {
+        return getMetricData(request, response, body, motoEndpoint as string);
+      }
       return proxyToMoto(request, response, body, motoEndpoint as string);
     }
     const scope = scopeOfRequest(String(request.headers.authorization ?? ''), scopes.defaults);
@@ -376,7 +383,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       AWS_ENDPOINT_URL_S3: dataPlane,
       AWS_ENDPOINT_URL_DYNAMODB: dataPlane,
       AWS_ENDPOINT_URL_SNS: dataPlane,
-      AWS_ENDPOINT_URL_CLOUDWATCH: dataPlane,
+      // Through the fake, which passes everything on to moto but the percentile statistics moto lacks.
+      AWS_ENDPOINT_URL_CLOUDWATCH: endpoint,
       AWS_ENDPOINT_URL_KMS: dataPlane,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: dataPlane,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: dataPlane,
@@ -497,6 +505,48 @@ function asAwsError(error: unknown): AwsError {
     500,
     'Receiver',
   );
+}
+
+/**
+ * CloudWatch GetMetricData (JSON protocol): moto's answer, with the percentile queries moto cannot answer
+ * (it fails the whole request) answered by the fake from the datapoints its Invoke wrote (lambda-invoke.ts).
+ */
+async function getMetricData(
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: Buffer,
+  moto: string,
+): Promise<void> {
+  const input = JSON.parse(body.toString() || '{}');
+  if (!asksPercentiles(input)) return proxyToMoto(request, response, body, moto);
+  const { results, rest } = percentileResults(input);
+  let fromMoto: Record<string, unknown>[] = [];
+  if (rest.length > 0) {
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).filter(
+        ([k, v]) =>
+          typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k),
+      ),
+    ) as Record<string, string>;
+    const answer = await fetch(moto, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...input, MetricDataQueries: rest }),
+    });
+    const text = await answer.text();
+    if (!answer.ok) {
+      response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' }).end(text);
+      return;
+    }
+    fromMoto = (JSON.parse(text).MetricDataResults ?? []) as Record<string, unknown>[];
+  }
+  const order = (input.MetricDataQueries as { Id: string }[]).map((q) => q.Id);
+  const all = [...fromMoto, ...results].sort(
+    (a, b) => order.indexOf(String(a.Id)) - order.indexOf(String(b.Id)),
+  );
+  response
+    .writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': crypto.randomUUID() })
+    .end(JSON.stringify({ MetricDataResults: all, Messages: [] }));
 }
 
 /** Data-plane requests sent to the fake (instead of moto directly) are passed on unchanged. */

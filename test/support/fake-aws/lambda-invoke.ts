@@ -303,7 +303,102 @@ async function writeMetrics(
     { MetricName: 'Errors', Dimensions, Value: run.error ? 1 : 0, Unit: 'Count', Timestamp: timestamp },
     { MetricName: 'Duration', Dimensions, Value: run.durationMs, Unit: 'Milliseconds', Timestamp: timestamp },
   ]);
+  recordDatapoints(data);
   await motoClients(deps).cloudwatch.send(
     new PutMetricDataCommand({ Namespace: 'AWS/Lambda', MetricData: data }),
   );
+}
+
+/**
+ * The datapoints the fake's Invoke wrote, kept here too: moto answers no percentile statistic (GetMetricData
+ * with Stat p50 fails with a 500), so the fake answers those queries itself from these, as CloudWatch
+ * defines a percentile (nearest rank over the period's datapoints). Every other statistic is moto's.
+ */
+interface RecordedDatapoint {
+  namespace: string;
+  name: string;
+  dimensions: string;
+  at: number;
+  value: number;
+}
+const recorded: RecordedDatapoint[] = [];
+
+const dimensionKey = (dimensions: readonly { Name?: string; Value?: string }[]) =>
+  JSON.stringify(dimensions.map((d) => [d.Name, d.Value]).sort());
+
+function recordDatapoints(data: MetricDatum[]): void {
+  for (const datum of data) {
+    recorded.push({
+      namespace: 'AWS/Lambda',
+      name: datum.MetricName as string,
+      dimensions: dimensionKey(datum.Dimensions ?? []),
+      at: (datum.Timestamp as Date).getTime(),
+      value: datum.Value as number,
+    });
+  }
+}
+
+const PERCENTILE = /^p(\d{1,2}(\.\d+)?)$/;
+
+interface JsonQuery {
+  Id: string;
+  Label?: string;
+  MetricStat?: {
+    Metric: { Namespace: string; MetricName: string; Dimensions?: { Name: string; Value: string }[] };
+    Period: number;
+    Stat: string;
+  };
+}
+
+/** Whether a GetMetricData request (JSON protocol) asks for a percentile the fake must answer. */
+export function asksPercentiles(body: { MetricDataQueries?: JsonQuery[] }): boolean {
+  return (body.MetricDataQueries ?? []).some((q) => PERCENTILE.test(q.MetricStat?.Stat ?? ''));
+}
+
+/** The answers to a request's percentile queries (JSON protocol shape), by period from StartTime. */
+export function percentileResults(body: {
+  MetricDataQueries?: JsonQuery[];
+  StartTime: number;
+  EndTime: number;
+}): { results: Record<string, unknown>[]; rest: JsonQuery[] } {
+  const results: Record<string, unknown>[] = [];
+  const rest: JsonQuery[] = [];
+  const start = body.StartTime * 1000;
+  const end = body.EndTime * 1000;
+  for (const query of body.MetricDataQueries ?? []) {
+    const stat = query.MetricStat;
+    const match = PERCENTILE.exec(stat?.Stat ?? '');
+    if (!stat || !match) {
+      rest.push(query);
+      continue;
+    }
+    const rank = Number(match[1]) / 100;
+    const key = dimensionKey(stat.Metric.Dimensions ?? []);
+    const timestamps: number[] = [];
+    const values: number[] = [];
+    for (let from = start; from < end; from += stat.Period * 1000) {
+      const inPeriod = recorded
+        .filter(
+          (d) =>
+            d.namespace === stat.Metric.Namespace &&
+            d.name === stat.Metric.MetricName &&
+            d.dimensions === key &&
+            d.at >= from &&
+            d.at < from + stat.Period * 1000,
+        )
+        .map((d) => d.value)
+        .sort((a, b) => a - b);
+      if (inPeriod.length === 0) continue;
+      timestamps.push(from / 1000);
+      values.push(inPeriod[Math.max(0, Math.ceil(rank * inPeriod.length) - 1)] as number);
+    }
+    results.push({
+      Id: query.Id,
+      Label: query.Label ?? `${stat.Metric.MetricName} ${stat.Stat}`,
+      Timestamps: timestamps,
+      Values: values,
+      StatusCode: 'Complete',
+    });
+  }
+  return { results, rest };
 }
