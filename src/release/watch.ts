@@ -17,14 +17,17 @@ import { getAliasTraffic } from './versions.js';
  * Poll timings. One cheap "heartbeat" call a tick (GetDeploymentTarget: status, weight and hooks in one
  * answer; GetDeployment until the target exists) keeps a change under 2 s from happening to showing;
  * the rest is fetched when the heartbeat sees a change, and otherwise on slow timers. With these numbers
- * a steady watch makes at most ~31.6 + 1 + 1 + 2 ≈ 35.6 calls a minute, plus one per weight step (fewer: each
+ * a steady watch makes at most ~31.6 + 1 + 1 + 1 + 1 ≈ 35.6 calls a minute (heartbeat, deployment, alias, alarms,
+ * the versions' health), plus one per weight step (fewer: each
  * tick also waits for its answers); the CallBudget caps it at 38 whatever happens.
  */
 export const WATCH_TIMING = {
   heartbeatMs: 1_900,
   deploymentRefreshMs: 60_000,
   aliasRefreshMs: 60_000,
-  alarmRefreshMs: 30_000,
+  // Every minute, not every 30 s: the minute's second read went to the versions' health. A firing alarm
+  // still shows at once: it stops the deployment, and the heartbeat's reaction reads the alarms.
+  alarmRefreshMs: 60_000,
   /** Each version's health (one GetMetricData call): Lambda's metrics have a one-minute resolution. */
   healthRefreshMs: 60_000,
   maxBackoffMs: 15_000,
@@ -226,7 +229,7 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
       if (crossCheck || due('alias', WATCH_TIMING.aliasRefreshMs)) await refreshAlias();
       if (react || due('alarms', WATCH_TIMING.alarmRefreshMs)) await refreshAlarms();
       if (smokePending() && budget.available() >= 1) await refreshSmoke();
-      if (due('health', WATCH_TIMING.healthRefreshMs) && budget.available() >= 4) await refreshHealth();
+      if (due('health', WATCH_TIMING.healthRefreshMs) && budget.available() >= 2) await refreshHealth();
       snapshot = emit();
       if (!snapshot.inFlight) {
         // The end: make sure the final split shown is the alias's own, the hooks' last states (the target
@@ -245,6 +248,8 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
           await refreshSmoke();
         }
         await refreshHealth();
+        // The alarms as they were when it ended (an alarm that stopped it shows as ALARM).
+        await refreshAlarms();
         snapshot = emit();
         return { snapshot, detached: false, calls };
       }

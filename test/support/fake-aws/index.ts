@@ -524,8 +524,7 @@ async function getMetricData(
   if (rest.length > 0) {
     const headers = Object.fromEntries(
       Object.entries(request.headers).filter(
-        ([k, v]) =>
-          typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k),
+        ([k, v]) => typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k),
       ),
     ) as Record<string, string>;
     const answer = await fetch(moto, {
