@@ -5,6 +5,7 @@
  * A version that answers GET /items with a 5xx stops the shift before any traffic moves, with the hook's
  * reason; a healthy one goes through both hooks.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, ROOT, runCli } from '../helpers/cli.js';
+import { BIN, type CliResult, cleanEnv, ROOT, runCli } from '../helpers/cli.js';
 import { pauseAtFirstStep } from '../helpers/fake-time.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 
@@ -170,6 +171,7 @@ describe('releases that prove themselves', () => {
     await writeFile(
       path.join(dir, 'handler.mjs'),
       `export const handler = async (event) => {
+  console.log('handling', event.httpMethod, event.path);
   if (event.path === '/boom') throw new Error('boom in version 4');
   return { statusCode: 200, headers: {}, body: '{"items":[]}' };
 };
@@ -234,4 +236,65 @@ describe('releases that prove themselves', () => {
       },
     ]);
   }, 180_000);
+
+  it('logs: --version separates the versions, --filter keeps matching lines, --json gives the raw events', async () => {
+    // After the previous test: version 3 and version 4 each handled /boom through the alias.
+    const four = json(await cli('logs', '--version', '4', '--json'));
+    expect(four.events.length).toBeGreaterThan(0);
+    expect(new Set(four.events.map((e: { version: string }) => e.version))).toEqual(new Set(['4']));
+    expect(four.events.every((e: { stream: string }) => /^\d{4}\/\d\d\/\d\d\/\[4\]/.test(e.stream))).toBe(
+      true,
+    );
+    const boom = four.events.filter((e: { message: string }) => e.message.includes('boom in version 4'));
+    expect(boom).toHaveLength(3);
+    // Newest last.
+    const times = four.events.map((e: { timestamp: string }) => e.timestamp);
+    expect([...times].sort()).toEqual(times);
+    const three = json(await cli('logs', '--version', '3', '--filter', 'boom', '--json'));
+    expect(three.events.length).toBeGreaterThan(0);
+    expect(three.events.every((e: { message: string; version: string }) => e.version === '3')).toBe(true);
+    expect(three.events.every((e: { message: string }) => e.message.includes('boom'))).toBe(true);
+    // Readable: the runtime's lines taken apart, START/END/REPORT with their request id.
+    const text = await cli('logs', '--version', '4');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} \[v4\] START [0-9a-f-]{36}/m);
+    expect(text.stdout).toMatch(/\[v4\] ERROR [0-9a-f-]{36} Invoke Error/);
+  }, 60_000);
+
+  it('logs --follow: shows a new line as it comes, and exits 0 on Ctrl-C', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'logs', '--follow', '--since', '1m', '--filter', 'follow-me'],
+      {
+        cwd: dir,
+        env: cleanEnv({ ...fake.env, CI: '1', NODE_NO_WARNINGS: '1' }),
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const waitFor = async (what: () => boolean, label: string) => {
+      for (let i = 0; i < 300 && !what(); i++) await new Promise((r) => setTimeout(r, 100));
+      if (!what()) throw new Error(`no ${label}:\n${stdout}\n${stderr}`);
+    };
+    await waitFor(() => stderr.includes('Ctrl-C stops'), 'banner');
+    const lambda = new LambdaClient(fake.sdkConfig);
+    await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        Qualifier: 'live',
+        Payload: new TextEncoder().encode(JSON.stringify({ httpMethod: 'GET', path: '/follow-me' })),
+      }),
+    );
+    await waitFor(() => stdout.includes('/follow-me'), 'followed line');
+    expect(stdout).toMatch(/\[v4\] INFO {2}[0-9a-f-]{36} handling GET \/follow-me/);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  }, 60_000);
 });
