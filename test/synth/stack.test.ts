@@ -621,3 +621,66 @@ describe('Smoke hook (issue 15)', () => {
     ]);
   });
 });
+
+describe('Alarms (issue 15): what decides whether a shift rolls back', () => {
+  // One minute, one datapoint, any error: a canary's 10 % must be enough to trip it within the bake time.
+  const DECISION = {
+    Statistic: 'Sum',
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 1,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    // A minute without traffic (a quiet canary) is not a failure: no rollback for silence.
+    TreatMissingData: 'notBreaching',
+  };
+
+  it.each([PRODUCTION, DEVELOPMENT])(
+    '$name: the alias errors alarm — threshold, period, missing data, action',
+    (env) => {
+      const { template, json } = synthesized(env);
+      const [fnId] = handlerFunction(json);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...DECISION,
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: Match.arrayWith([
+          { Name: 'FunctionName', Value: { Ref: fnId } },
+          {
+            Name: 'Resource',
+            Value: { 'Fn::Join': ['', [{ Ref: fnId }, ':live']] },
+          },
+        ]),
+        AlarmActions: [{ Ref: only(json, 'AWS::SNS::Topic')[0] }],
+      });
+    },
+  );
+
+  it.each([PRODUCTION, DEVELOPMENT])(
+    '$name: the API 5xx alarm — threshold, period, missing data, action',
+    (env) => {
+      const { template, json } = synthesized(env);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...DECISION,
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5XXError',
+        Dimensions: Match.arrayWith([
+          Match.objectLike({ Name: 'ApiName' }),
+          Match.objectLike({ Name: 'Stage' }),
+        ]),
+        AlarmActions: [{ Ref: only(json, 'AWS::SNS::Topic')[0] }],
+      });
+    },
+  );
+
+  it('exactly these two alarms, each with only the alarm action (no OK or insufficient-data actions)', () => {
+    const { json } = synthesized(PRODUCTION);
+    const alarms = resourcesOf(json, 'AWS::CloudWatch::Alarm');
+    expect(alarms.map(([, a]) => a.Properties!.MetricName).sort()).toEqual(['5XXError', 'Errors']);
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties!.OKActions).toBeUndefined();
+      expect(alarm.Properties!.InsufficientDataActions).toBeUndefined();
+      expect(alarm.Properties!.ActionsEnabled ?? true).toBe(true);
+      expect(alarm.Properties!.DatapointsToAlarm).toBeUndefined();
+    }
+  });
+});
