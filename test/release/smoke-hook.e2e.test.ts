@@ -15,6 +15,7 @@ import { GetAliasCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-la
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, type CliResult, cleanEnv, ROOT, runCli } from '../helpers/cli.js';
 import { pauseAtFirstStep } from '../helpers/fake-time.js';
+import { Terminal } from '../helpers/tmux.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 
 const STACK = 'SmokeHook-Development';
@@ -297,4 +298,50 @@ describe('releases that prove themselves', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
   }, 60_000);
+
+  it("shift --watch in a terminal: the smoke steps and each version's requests, errors and latency on screen", async () => {
+    await writeFile(
+      path.join(dir, 'handler.mjs'),
+      `export const handler = async (event) => {
+  if (event.path === '/v5-boom') throw new Error('boom in version 5');
+  return { statusCode: 200, headers: {}, body: '{"items":[]}' };
+};
+`,
+    );
+    await deploy();
+    const paused = pauseAtFirstStep(fake, functionName);
+    const env = Object.fromEntries(Object.entries(fake.env).filter(([k]) => k.startsWith('AWS_')));
+    const terminal = new Terminal(`node ${BIN} shift --watch`, { cwd: dir, env: { ...env, TZ: 'UTC' } });
+    try {
+      await paused;
+      // The live view during the canary: the smoke test passed before any traffic moved.
+      const during = await terminal.waitFor(/Smoke\s+GET \/items ✔/, 60_000);
+      expect(during).toMatch(/v4 90 % \| v5 10 %/);
+      expect(during).toMatch(/Hooks\s+BeforeAllowTraffic ✔\s+AllowTraffic …/);
+      const lambda = new LambdaClient(fake.sdkConfig);
+      for (let i = 0; i < 20; i++) {
+        await lambda.send(
+          new InvokeCommand({
+            FunctionName: functionName,
+            Qualifier: 'live',
+            Payload: new TextEncoder().encode(JSON.stringify({ httpMethod: 'GET', path: '/v5-boom' })),
+          }),
+        );
+      }
+      fake.clock.resume();
+      expect(await terminal.exitCode(120_000)).toBe(0);
+      const screen = terminal.screen();
+      // Both versions, old first. Version 4 answered /v5-boom (18 of these 20 requests, plus the earlier tests'
+      // within the 5-minute window); version 5 got 2 and failed both.
+      const old = /Health\s+v4\s+(\d+) req\s+(\d+) err \([\d.]+ %\)\s+p50 [\d.]+ ms\s+p99 [\d.]+ ms/.exec(
+        screen,
+      );
+      expect(old, screen).not.toBeNull();
+      expect(Number(old![1])).toBeGreaterThanOrEqual(18);
+      expect(screen).toMatch(/^\s+v5\s+2 req\s+2 err \(100 %\)\s+p50 [\d.]+ ms\s+p99 [\d.]+ ms/m);
+      expect(screen).toMatch(/Deployment d-\w+ succeeded/);
+    } finally {
+      terminal.close();
+    }
+  }, 240_000);
 });
