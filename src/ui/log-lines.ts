@@ -46,8 +46,11 @@ function readable(message: string): string {
   const text = RUNTIME_TEXT.exec(message);
   if (text) {
     const body = (text[3] as string).trim();
-    const json = parseObject(body);
-    return `${level(text[2] as string)} ${requestId(text[1] as string)} ${json ? structured(json) : body}`;
+    // console.error(error) and the runtime's own "Invoke Error \t{...}": words, then a JSON object.
+    const split = body.indexOf('{');
+    const json = split >= 0 ? parseObject(body.slice(split)) : undefined;
+    const words = split > 0 ? `${body.slice(0, split).trim()} ` : '';
+    return `${level(text[2] as string)} ${requestId(text[1] as string)} ${json ? `${words}${structured(json)}` : body}`;
   }
   const json = parseObject(message.trim());
   if (json && typeof json.message === 'string') {
@@ -59,7 +62,8 @@ function readable(message: string): string {
 }
 
 function structured(json: Record<string, unknown>): string {
-  const { message, ...fields } = json;
+  // A stack trace is many lines of its own: the raw event (--json) keeps it.
+  const { message, stack: _stack, trace: _trace, ...fields } = json;
   return `${typeof message === 'string' ? message : ''}${fieldsText(fields)}`.trim();
 }
 

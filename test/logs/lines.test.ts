@@ -35,6 +35,15 @@ describe('log lines', () => {
     ).toBe(`${time} ERROR abc-123 errorType=Error errorMessage=boom`);
   });
 
+  it("the runtime's Invoke Error line: the words, then the error's fields without its stack", () => {
+    expect(
+      line(
+        '2026-12-07T12:00:01.234Z\tabc-123\tERROR\tInvoke Error \t{"errorType":"Error","errorMessage":"boom","stack":["Error: boom","    at t (index.mjs:1:87)"]}',
+        '3',
+      ),
+    ).toBe(`${time} [v3] ERROR abc-123 Invoke Error errorType=Error errorMessage=boom`);
+  });
+
   it("Lambda's START/END/REPORT lines keep their request id", () => {
     expect(line('START RequestId: abc-123 Version: 4', '4')).toBe(`${time} [v4] START abc-123 Version: 4`);
     expect(line('REPORT RequestId: abc-123\tDuration: 12.00 ms\tBilled Duration: 12 ms')).toBe(
