@@ -3,7 +3,7 @@ import { filterPatternOf, parseSince, versionOfStream } from '../../src/logs/eve
 import { formatLogEvent } from '../../src/ui/log-lines.js';
 
 // NO_COLOR is unset in some runs: compare without the ANSI styling.
-const SGR = /\u001b\[[0-9;]*m/g;
+const SGR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const plain = (text: string) => text.replace(SGR, '');
 const at = Date.UTC(2026, 11, 7, 12, 0, 1, 234);
 const line = (message: string, version?: string) =>
