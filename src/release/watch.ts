@@ -125,14 +125,20 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
     // From the deployment's creation, or AWS's now if earlier (an hour back either way: delivery lags).
     const created = raw.deployment?.createTime ? new Date(raw.deployment.createTime).getTime() : Infinity;
     const since = Math.min(created, options.serverNow?.() ?? clock.now()) - 3_600_000;
-    raw.smoke = await call('FilterLogEvents', () =>
-      readSmokeReport(
-        clients.logs as NonNullable<typeof clients.logs>,
-        smokeGroup as string,
-        deploymentId,
-        since,
-      ),
-    );
+    try {
+      raw.smoke = await call('FilterLogEvents', () =>
+        readSmokeReport(
+          clients.logs as NonNullable<typeof clients.logs>,
+          smokeGroup as string,
+          deploymentId,
+          since,
+        ),
+      );
+    } catch (error) {
+      if (isThrottling(error)) throw error;
+      // No log group yet, no permission: the hooks' states still show; the report is left out.
+      smokeReads = SMOKE_READS;
+    }
   };
   // Old and new version's health: one call for every series; a failure leaves the last reading shown.
   const refreshHealth = async () => {
