@@ -45,12 +45,13 @@ describe('serverless-infra synth', () => {
       terminationProtection: true,
       parameters: ['LiveAliasVersion'],
     });
-    expect(summary.resourcesByType['AWS::Lambda::Function']).toBe(1);
+    // The items API's function and the release's smoke-test hook.
+    expect(summary.resourcesByType['AWS::Lambda::Function']).toBe(2);
     expect(summary.resourceCount).toBe(
       Object.values(summary.resourcesByType as Record<string, number>).reduce((a, b) => a + b, 0),
     );
-    expect(summary.assets).toHaveLength(1);
-    expect(summary.assets[0].packaging).toBe('zip');
+    expect(summary.assets).toHaveLength(2);
+    expect(summary.assets.map((a: { packaging: string }) => a.packaging)).toEqual(['zip', 'zip']);
     const template = path.join(dir, 'out', 'ServerlessInfra-Production.template.json');
     expect(summary.templateBytes).toBe(readFileSync(template).length);
     expect(existsSync(path.join(dir, 'out', 'manifest.json'))).toBe(true);
