@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -104,6 +104,8 @@ process.exit(0);
 const REPO_NODE_MODULES = path.resolve(import.meta.dirname, '../../../node_modules');
 const ROOT = path.join(tmpdir(), `fake-lambda-${process.pid}`);
 const prepared = new Map<string, Promise<string>>();
+// The unpacked packages and the runner live as long as the process that made them.
+process.once('exit', () => rmSync(ROOT, { recursive: true, force: true }));
 
 /** The directory holding a code package, unpacked once per code hash (with the SDK next to it). */
 function codeDirectory(target: InvocationTarget): Promise<string> {
