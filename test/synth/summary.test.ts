@@ -29,7 +29,11 @@ describe('synth summary', () => {
     expect(summary.inlineTemplateLimit).toBe(INLINE_TEMPLATE_LIMIT);
     expect(summary.assets).toEqual([
       expect.objectContaining({ name: 'Compute/Function/Code', packaging: 'zip', bytes: expect.any(Number) }),
-      expect.objectContaining({ name: 'SmokeHook/Function/Code', packaging: 'zip', bytes: expect.any(Number) }),
+      expect.objectContaining({
+        name: 'SmokeHook/Function/Code',
+        packaging: 'zip',
+        bytes: expect.any(Number),
+      }),
     ]);
     expect(summary.assets[0]!.bytes).toBeGreaterThan(0);
     expect(summary.warnings).toEqual([
