@@ -57,7 +57,10 @@ export class SmokeHook extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'ReportToTheGroup',
-        // All three take the deployment group as their resource (Service Authorization Reference, CodeDeploy).
+        // Scoped to this group, as AWS's SAM guide scopes a hook's PutLifecycleEventHookExecutionStatus
+        // (deploymentgroup ARNs). NOT verified on AWS: a generated copy of the Service Authorization Reference
+        // lists no resource type for these three (then only "*" would grant them, and the hook, denied, would
+        // fail the shift closed). docs/release.md, "The smoke test".
         actions: [
           'codedeploy:ListDeploymentTargets',
           'codedeploy:GetDeploymentTarget',
