@@ -1,3 +1,4 @@
+import type { ResolvedEnvironment } from './config/schema.js';
 import type { Session, Target } from './environment/session.js';
 import { ExitCode, UserError } from './errors.js';
 import { globalFlags } from './flags.js';
@@ -68,6 +69,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected async target(): Promise<Target> {
     const { openTarget } = await import('./environment/session.js');
     return openTarget(this.flags);
+  }
+
+  /** The environment the flags name when there is a project file; without one, undefined (defaults, no AWS). */
+  protected async environmentIfAny(): Promise<ResolvedEnvironment | undefined> {
+    const { projectFilePath, readProject, resolveEnvironment } = await import('./config/project-file.js');
+    const project = await readProject(projectFilePath());
+    return project && resolveEnvironment(project, this.flags.environment);
   }
 
   /** The environment and the AWS clients for it (--region and --profile checked). */

@@ -137,4 +137,13 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
     summary: 'Requests the API stage takes at once above that rate (default 200).',
     env: 'SERVERLESS_INFRA_THROTTLE_BURST',
   }),
+  tag: Flags.string({
+    summary:
+      'A tag on the stack and every resource in it, KEY=VALUE (repeat the flag, or separate with commas).',
+    description:
+      'Added to the tags the environment has (same key: replaced). Project, Owner and Environment are set by serverless-infra.',
+    multiple: true,
+    delimiter: ',',
+    env: 'SERVERLESS_INFRA_TAGS',
+  }),
 };

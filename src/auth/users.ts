@@ -15,7 +15,6 @@ import {
 import type { AwsClients } from '../aws/clients.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
 import { UserError } from '../errors.js';
-import { OUTPUTS } from '../stack-contract.js';
 
 /**
  * The user pool id or its app client id of an environment: the explicit value when given (--user-pool-id,
@@ -34,21 +33,8 @@ export async function userPoolOutput(
         'Remove "auth": "none" from the environment and deploy, or pass --user-pool-id / --client-id.',
     });
   }
-  const { describeStack, stackOutputs } = await import('../deploy/stack-state.js');
-  const stack = await describeStack(await clients.cloudFormation(), env.stackName);
-  if (!stack) {
-    throw new UserError(`The stack ${env.stackName} does not exist in ${clients.region}.`, {
-      suggestion: 'Deploy it first: serverless-infra deploy',
-    });
-  }
-  const outputs = stackOutputs(stack);
-  const value = outputs[OUTPUTS[key]];
-  if (!value) {
-    throw new UserError(`The stack ${env.stackName} has no output ${OUTPUTS[key]}.`, {
-      suggestion: 'Deploy this version of serverless-infra first: serverless-infra deploy',
-    });
-  }
-  return value;
+  const { requiredStackOutput } = await import('../environment/outputs.js');
+  return requiredStackOutput(env, clients, key);
 }
 
 /** Creates a writer with a permanent password (no invitation e-mail; the operator hands the password over). */

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { BaseCommand } from '../base-command.js';
-import { projectFilePath, readProject, resolveEnvironment } from '../config/project-file.js';
 import { AUTH_MODES, type ResolvedEnvironment } from '../config/schema.js';
 import { Flags } from '../oclif.js';
 import { dataBucketName } from '../stack-contract.js';
@@ -26,6 +25,9 @@ Writes (POST/PUT/PATCH/DELETE) need a token, as on the deployed API: \`serverles
 one, and the server checks it as API Gateway's Cognito authorizer would (401 without). The environment's \
 "auth" decides (cognito unless the project file says none); --auth overrides it.
 
+The API's OpenAPI 3.1 document is at /openapi.json (as \`serverless-infra openapi\` prints it, with this \
+server's URL).
+
 Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stops the server.`;
 
   static override examples = [
@@ -33,6 +35,7 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
     '<%= config.bin %> <%= command.id %> --port 8080 --reset',
     'curl -X POST localhost:3000/items -H "Authorization: Bearer $(<%= config.bin %> token --dev)" -H "Content-Type: application/json" -d \'{"name":"first"}\'',
     '<%= config.bin %> <%= command.id %> --auth none',
+    'curl localhost:3000/openapi.json',
   ];
 
   // A server runs until stopped; it has no result for --json.
@@ -79,6 +82,7 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
         ...(environment ? { bucketName: dataBucketName(environment.resourceId) } : {}),
       },
       logLevel: flags.verbose ? 'INFO' : 'WARN',
+      version: this.config.version,
       onRequest: (request) => this.info(output.requestLine(request)),
       onPublish: (message) => {
         for (const line of output.publishLines(message)) this.info(line);
@@ -95,12 +99,5 @@ Data persists in ${DEV_DATA_DIR} of the project (--reset clears it). Ctrl-C stop
     await server.stop();
     this.info(`${style.green('✔')} Stopped.`);
     return { url: server.url, dataDir, stopped: true };
-  }
-
-  /** The project's environment when there is a project file; `dev` works without one (defaults). */
-  private async environmentIfAny(): Promise<ResolvedEnvironment | undefined> {
-    const project = await readProject(projectFilePath());
-    if (!project) return undefined;
-    return resolveEnvironment(project, this.flags.environment);
   }
 }

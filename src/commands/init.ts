@@ -80,6 +80,13 @@ values given, keeps its resource id (it names the S3 buckets), and asks — or n
       ['WAF', env.waf && JSON.stringify(env.waf)],
       ['Domain', env.customDomain?.domainName],
       ['Throttling', env.throttling && JSON.stringify(env.throttling)],
+      [
+        'Tags',
+        env.tags &&
+          Object.entries(env.tags)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', '),
+      ],
     ];
     const verb = plan.created ? 'added' : 'updated';
     this.result(

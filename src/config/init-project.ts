@@ -40,6 +40,8 @@ export interface InitAnswers {
   customDomain?: EnvironmentConfig['customDomain'];
   // Scale (docs/scale.md): either number alone keeps the other as the file has it.
   throttling?: EnvironmentConfig['throttling'];
+  /** Added to (or replacing by key) the tags the file has. */
+  tags?: EnvironmentConfig['tags'];
 }
 
 export interface FieldChange {
@@ -70,6 +72,7 @@ const CHANGEABLE: Array<keyof InitAnswers & keyof EnvironmentConfig> = [
   'waf',
   'customDomain',
   'throttling',
+  'tags',
 ];
 
 /**
@@ -104,6 +107,8 @@ export function planInit(existing: ProjectConfig | undefined, answers: InitAnswe
     ? { ...previous?.throttling, ...answers.throttling }
     : previous?.throttling;
   if (throttling !== undefined) next.throttling = throttling;
+  const tags = answers.tags ? { ...previous?.tags, ...answers.tags } : previous?.tags;
+  if (tags !== undefined) next.tags = tags;
   // Not set by init: kept as the file has it (raised by hand to rotate the origin secret).
   if (previous?.originSecret !== undefined) next.originSecret = previous.originSecret;
 
@@ -142,6 +147,8 @@ export interface InitFlags {
   'certificate-arn'?: string | undefined;
   'throttle-rate'?: number | undefined;
   'throttle-burst'?: number | undefined;
+  /** From the command line a list (split at commas); from SERVERLESS_INFRA_TAGS oclif passes the string. */
+  tag?: string[] | string | undefined;
 }
 
 /** The answers given by flags: every value checked as the project file checks it; required ones may be missing. */
@@ -259,6 +266,8 @@ export function answersFromFlags(flags: InitFlags): GivenAnswers {
         : { burstLimit: checkValue(shape.burstLimit, burstLimit, '--throttle-burst') }),
     };
   }
+  if (flags.tag !== undefined)
+    answers.tags = parseTags(typeof flags.tag === 'string' ? flags.tag.split(',') : flags.tag);
   if (flags.domain !== undefined && flags['certificate-arn'] !== undefined) {
     answers.customDomain = {
       domainName: checkValue(
@@ -274,6 +283,21 @@ export function answersFromFlags(flags: InitFlags): GivenAnswers {
     };
   }
   return answers;
+}
+
+/** ["RunId=abc", "team=api"] -> { RunId: "abc", team: "api" }, checked by the schema's tag rules. */
+export function parseTags(values: string[], flag = '--tag'): NonNullable<EnvironmentConfig['tags']> {
+  const tags: Record<string, string> = {};
+  for (const value of values) {
+    const at = value.indexOf('=');
+    if (at <= 0)
+      throw new UsageError(
+        `${flag}: ${JSON.stringify(value)}: expected KEY=VALUE.`,
+        `Pass ${flag} KEY=VALUE.`,
+      );
+    tags[value.slice(0, at).trim()] = value.slice(at + 1).trim();
+  }
+  return checkField('tags', tags, flag);
 }
 
 const HANDLER_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];

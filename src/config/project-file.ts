@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { UsageError, UserError } from '../errors.js';
+import { writeFileAtomic } from './atomic-file.js';
 import {
   ENVIRONMENT_NAMES,
   type EnvironmentName,
@@ -100,13 +100,5 @@ export function serializeProject(project: ProjectConfig): string {
 
 /** Writes atomically (temporary file + rename): an interrupted write leaves the old file intact. */
 export async function writeProject(file: string, project: ProjectConfig): Promise<void> {
-  const text = serializeProject(projectSchema.parse(project));
-  const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, text, { mode: 0o644, flag: 'wx' });
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw new UserError(`Cannot write ${file}: ${(error as Error).message}`, { cause: error });
-  }
+  await writeFileAtomic(file, serializeProject(projectSchema.parse(project)));
 }

@@ -88,6 +88,34 @@ export const throttlingSchema = z
   })
   .strict();
 
+/**
+ * A tag's rules where CloudFormation applies it (stack tags, which it propagates, and each resource's Tags):
+ * key 1-128 characters, value 0-256, letters, digits, spaces and `_ . : / = + - @`, no `aws:` prefix
+ * (AWS::CloudFormation resource tag reference, "Tag"; Tagging AWS resources, "Tag naming limits").
+ */
+export const TAG_KEY_PATTERN = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/iu;
+export const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+/** A stack takes at most 50 tags (CreateChangeSet, Tags: "Maximum number of 50 items"); ours use 3. */
+export const MAX_USER_TAGS = 47;
+/** Keys the CLI sets itself on the stack (STACK_TAGS and Environment): not the user's to change. */
+export const RESERVED_TAG_KEYS = ['Project', 'Owner', 'Environment'] as const;
+
+export const tagsSchema = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
+  const keys = Object.keys(tags);
+  if (keys.length > MAX_USER_TAGS)
+    ctx.addIssue({ code: 'custom', message: `expected at most ${MAX_USER_TAGS} tags` });
+  for (const key of keys) {
+    const problem = !TAG_KEY_PATTERN.test(key)
+      ? `${JSON.stringify(key)}: expected a tag key of 1-128 letters, digits, spaces or _ . : / = + - @, not starting with aws:`
+      : (RESERVED_TAG_KEYS as readonly string[]).includes(key)
+        ? `${key} is set by serverless-infra itself (${RESERVED_TAG_KEYS.join(', ')})`
+        : !TAG_VALUE_PATTERN.test(tags[key] as string)
+          ? `${key}: expected a tag value of 0-256 letters, digits, spaces or _ . : / = + - @`
+          : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [key] });
+  }
+});
+
 export const environmentSchema = z
   .object({
     email: z.string().regex(EMAIL_PATTERN, 'expected an e-mail address such as ops@example.com'),
@@ -138,6 +166,8 @@ export const environmentSchema = z
       .strict()
       .optional(),
     customDomain: customDomainSchema.optional(),
+    /** The user's own tags, on the stack and every taggable resource in it (beside Project, Owner, Environment). */
+    tags: tagsSchema.optional(),
   })
   .strict();
 

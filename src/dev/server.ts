@@ -9,6 +9,7 @@ import type { AuthMode } from '../config/schema.js';
 import { type Throttling, throttlingOf } from '../config/throttling.js';
 import { UserError } from '../errors.js';
 import { CORS, RUNTIME_ENV, WRITE_AUTH, WRITE_METHODS } from '../runtime/contract.js';
+import { buildOpenApiDocument } from '../runtime/openapi.js';
 import { type LocalStoreNames, type LocalStores, startLocalStores } from './local-stores.js';
 import { resolveRoute, resultHeaders, toProxyEvent } from './proxy-event.js';
 import { closeServer, type PublishedMessage } from './sns-sink.js';
@@ -41,6 +42,8 @@ export interface DevServerOptions {
   logLevel: string;
   /** The stage throttling to model, 429 beyond it (the `dev` command passes the environment's; default: the stack's). */
   throttling?: Throttling;
+  /** The version of the tool, for the OpenAPI document's info.version. */
+  version?: string;
   /** The clock of the throttling bucket (tests hold it still). */
   clock?: () => number;
   /** Awaited once the port is taken, before the stores start: lets a test see `dev` while it starts. */
@@ -62,7 +65,16 @@ export interface DevServer {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   let handler: Handler | undefined;
   let bucket: TokenBucket | undefined;
+  const url = `http://127.0.0.1:${options.port}`;
+  let openApi: string | undefined; // built on first request
   const server = createServer((request, response) => {
+    if (request.method === 'GET' && new URL(request.url ?? '/', url).pathname === OPENAPI_PATH) {
+      // dev's own page, not a route of the API: no throttling, no stores needed.
+      request.resume();
+      openApi ??= openApiText(url, options);
+      response.writeHead(200, { ...GATEWAY_HEADERS, 'Cache-Control': 'no-store' }).end(openApi);
+      return;
+    }
     if (!handler || !bucket) {
       // The port is taken first (a busy port fails fast); until the stores are up, say so in JSON.
       request.resume();
@@ -106,7 +118,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   const running = stores;
   return {
-    url: `http://127.0.0.1:${options.port}`,
+    url,
     names: running.names,
     async stop() {
       await closeServer(server);
@@ -116,7 +128,23 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 }
 
-/** The stage throttling of the environment `dev` serves, read as `dev` reads the project file. */
+/** Where `dev` serves the OpenAPI document of the API it runs. */
+export const OPENAPI_PATH = '/openapi.json';
+
+/** The API's OpenAPI document (runtime/openapi.ts) for this server's URL and auth. */
+function openApiText(url: string, options: DevServerOptions): string {
+  return JSON.stringify(
+    buildOpenApiDocument({
+      version: options.version ?? '0.0.0',
+      serverUrl: url,
+      serverDescription: 'serverless-infra dev',
+      writeAuth: options.auth.mode === 'cognito',
+    }),
+    null,
+    2,
+  );
+}
+
 async function serve(
   handler: Handler,
   bucket: TokenBucket,

@@ -65,6 +65,10 @@ export async function deployApp(
       ? await subscriptionState(session.clients, outputs[OUTPUTS.topicArn])
       : 'unknown';
   if (deployed.outcome === 'deployed') report(ui, outputs, versions, subscription);
+  // Also after "No changes": a version published by an earlier deploy may still wait for its shift.
+  if (versions.published && versions.live && versions.published !== versions.live) {
+    ui.info(`Next: \`serverless-infra shift\` moves traffic from ${versions.live} to ${versions.published}.`);
+  }
   return {
     ...deployed,
     environment: session.env.name,
@@ -102,8 +106,5 @@ function report(
   }
   if (subscription === 'pending-confirmation') {
     ui.info('The notification e-mail subscription waits for confirmation: click the link AWS sent.');
-  }
-  if (versions.published && versions.live && versions.published !== versions.live) {
-    ui.info(`Next: \`serverless-infra shift\` moves traffic from ${versions.live} to ${versions.published}.`);
   }
 }

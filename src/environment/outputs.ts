@@ -1,5 +1,29 @@
 import type { AwsClients } from '../aws/clients.js';
+import type { ResolvedEnvironment } from '../config/schema.js';
+import { UserError } from '../errors.js';
 import { OUTPUTS, type OutputName } from '../stack-contract.js';
+
+/** One output of the environment's deployed stack (DescribeStacks), or an error saying to deploy first. */
+export async function requiredStackOutput(
+  env: ResolvedEnvironment,
+  clients: AwsClients,
+  name: OutputName,
+): Promise<string> {
+  const { describeStack, stackOutputs } = await import('../deploy/stack-state.js');
+  const stack = await describeStack(await clients.cloudFormation(), env.stackName);
+  if (!stack) {
+    throw new UserError(`The stack ${env.stackName} does not exist in ${clients.region}.`, {
+      suggestion: 'Deploy it first: serverless-infra deploy',
+    });
+  }
+  const value = stackOutputs(stack)[OUTPUTS[name]];
+  if (!value) {
+    throw new UserError(`The stack ${env.stackName} has no output ${OUTPUTS[name]}.`, {
+      suggestion: 'Deploy this version of serverless-infra first: serverless-infra deploy',
+    });
+  }
+  return value;
+}
 
 /** The order and labels the Outputs table shows; outputs not named here follow by key. */
 const LABELS: Array<[OutputName, string]> = [

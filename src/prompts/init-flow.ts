@@ -19,6 +19,7 @@ const OPTIONAL_FLAGS: Array<keyof InitFlags> = [
   'domain',
   'throttle-rate',
   'throttle-burst',
+  'tag',
 ];
 
 /**

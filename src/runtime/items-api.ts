@@ -6,7 +6,7 @@ import { stringifyJson } from './json.js';
 import type { MetadataStore } from './metadata-store.js';
 import type { Notifications } from './notifications.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
-import { type ApiRequest, ifMatchVersion, queryValue, readJsonBody } from './request.js';
+import { type ApiRequest, BODY_TYPES, ifMatchVersion, queryValue, readJsonBody } from './request.js';
 import { bodyETag, emptyResult, itemETag, jsonResult } from './response.js';
 import type { RouteTemplate } from './router.js';
 import {
@@ -33,12 +33,6 @@ export interface RouteContext {
 }
 
 export type RouteHandler = (request: ApiRequest, context: RouteContext) => Promise<APIGatewayProxyResult>;
-
-/**
- * PATCH takes a JSON merge patch (RFC 7396) under its own media type, and the same document sent as
- * application/json (clients that cannot set the type): both mean "merge this into the item".
- */
-const PATCH_TYPES = ['application/merge-patch+json', 'application/json'];
 
 /** With `If-Match: *`, a PATCH that loses a race to another write reads the item again, this many times. */
 const PATCH_ATTEMPTS = 3;
@@ -121,7 +115,7 @@ export function createItemsApi({ items, metadata, notifications }: ItemsApiDeps)
   const patch: RouteHandler = async (request, context) => {
     const id = parseItemId(context.id);
     const expected = ifMatchVersion(request);
-    const document = parseMergePatch(readJsonBody(request, PATCH_TYPES));
+    const document = parseMergePatch(readJsonBody(request, BODY_TYPES.mergePatch));
     if (expected === undefined) throw preconditionRequired();
     return saveUpdate(context, async () => {
       for (let attempt = 1; ; attempt++) {

@@ -14,7 +14,9 @@ export interface PageToken {
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const MAX_TOKEN_LENGTH = 2048;
+/** Longer than any token this API issues (4 shards of a timestamp and a UUID); anything longer is refused. */
+export const MAX_TOKEN_LENGTH = 2048;
+export const PAGE_TOKEN_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 /** A timestamp as the server writes them (toISOString): the right shape and a real instant (no month 99). */
 function isTimestamp(value: string): boolean {
@@ -33,7 +35,7 @@ export function encodePageToken(token: PageToken): string {
 export function decodePageToken(value: string, status: ItemStatus, shards: number): PageToken {
   const invalid = () =>
     badRequest('InvalidNextToken', 'nextToken is not a token this API returned; start again without it.');
-  if (value.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(value)) throw invalid();
+  if (value.length > MAX_TOKEN_LENGTH || !PAGE_TOKEN_PATTERN.test(value)) throw invalid();
   let wire: unknown;
   try {
     wire = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));

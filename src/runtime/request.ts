@@ -32,14 +32,24 @@ export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
   return { method: String(event.httpMethod ?? '').toUpperCase(), headers, query, event };
 }
 
-const JSON_TYPES = ['application/json'];
+/**
+ * The media types a body may have. PATCH takes a JSON merge patch (RFC 7396) under its own media type, and the
+ * same document sent as application/json (clients that cannot set the type): both mean "merge this into the item".
+ */
+export const BODY_TYPES = {
+  json: ['application/json'],
+  mergePatch: ['application/merge-patch+json', 'application/json'],
+} as const;
 
 /**
  * The body as JSON (numbers with all their digits, objects without a prototype: json.ts), or a 4xx saying
  * what is wrong: no body, a content type other than JSON, a charset other
  * than UTF-8, a compressed body, too many bytes, bytes that are not UTF-8, or text that is not JSON.
  */
-export function readJsonBody(request: ApiRequest, acceptedTypes: readonly string[] = JSON_TYPES): unknown {
+export function readJsonBody(
+  request: ApiRequest,
+  acceptedTypes: readonly string[] = BODY_TYPES.json,
+): unknown {
   const { event, headers } = request;
   const contentType = headers.get('content-type');
   const [mediaType = '', ...parameters] = (contentType ?? '').split(';').map((p) => p.trim().toLowerCase());

@@ -47,7 +47,7 @@ const NUMBER_RANGE_TEXT =
 
 // A lone surrogate cannot be stored as UTF-8: DynamoDB would silently replace it, so refuse it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
+export const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
 const ATTRIBUTE_NAME_TEXT = 'invalid attribute name (a letter, then up to 63 of A-Z a-z 0-9 _ . : -)';
 
 /** Checks one value found at `where` (a field path such as `tags.2`) and returns it, or throws a 400. */
@@ -181,7 +181,7 @@ function checkFieldNames(body: unknown): JsonObject {
 }
 
 /** Ids are the server's UUIDs (v4, lower case); anything else cannot name an item. */
-const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 export function isItemId(value: string): boolean {
   return ID_PATTERN.test(value);

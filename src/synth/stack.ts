@@ -47,7 +47,7 @@ export interface ServerlessStackProps extends StackProps {
 }
 
 export function stackTags(environment: ResolvedEnvironment): Record<string, string> {
-  return { ...STACK_TAGS, Environment: environment.name };
+  return { ...environment.tags, ...STACK_TAGS, Environment: environment.name };
 }
 
 /** The whole serverless API of one environment. Construct ids are part of the logical ids: never rename. */

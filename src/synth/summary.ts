@@ -56,7 +56,8 @@ export function summarize(result: SynthResult): SynthSummary {
     region: stack.environment.region,
     outdir: assembly.directory,
     templateFile: templatePath,
-    templateBytes: statSync(templatePath).size,
+    // What deploy sends as TemplateBody (compact JSON), not the indented file: that is what the limit applies to.
+    templateBytes: Buffer.byteLength(JSON.stringify(stack.template)),
     inlineTemplateLimit: INLINE_TEMPLATE_LIMIT,
     terminationProtection: stack.terminationProtection ?? false,
     tags: stack.tags,

@@ -25,6 +25,7 @@ export function bannerLines(server: {
   return [
     `${style.green('✔')} Items API on ${style.bold(server.url)}  ${style.dim(`(data: ${path.relative(process.cwd(), server.dataDir)})`)}`,
     `  GET/POST ${server.url}/items   GET/PUT/PATCH/DELETE ${server.url}/items/{id}`,
+    `  OpenAPI document: ${server.url}/openapi.json`,
     server.auth === 'cognito'
       ? `  writes need ${style.bold('Authorization: Bearer $(serverless-infra token --dev)')}; reads are public`
       : style.yellow('  auth none: anyone may write'),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseProject } from '../../src/config/project-file.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { jsonShape } from '../helpers/json-shape.js';
 
 // The built binary (npm test builds first), without a terminal: nothing may prompt.
 const FLAGS = ['--email', 'ops@example.com', '--region', 'eu-west-1', '--environment', 'Production', '--yes'];
@@ -62,6 +63,7 @@ describe('init without a terminal', () => {
       created: true,
       written: true,
     });
+    expect(jsonShape(JSON.parse(staging.stdout))).toMatchSnapshot();
     const project = await read();
     expect(project.environments.Production!.resourceId).toBe(id);
     expect(project.environments.Staging!.resourceId).not.toBe(id);
@@ -158,6 +160,23 @@ describe('init without a terminal', () => {
       expect(bad.stderr).toContain(expected);
     }
     expect(await readFile(file(), 'utf8')).toBe(before);
+  });
+
+  it('sets tags from --tag (repeated or comma-separated) or SERVERLESS_INFRA_TAGS, and refuses ours', async () => {
+    const flags = await runCli(['init', ...FLAGS, '--tag', 'team=api,cost=a b', '--tag', 'run=1'], { cwd });
+    expect(flags.code, flags.stderr).toBe(0);
+    expect((await read()).environments.Production!.tags).toEqual({ team: 'api', cost: 'a b', run: '1' });
+    const fromEnv = await runCli(['init', ...FLAGS], { cwd, env: { SERVERLESS_INFRA_TAGS: 'run=2,x=y' } });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect((await read()).environments.Production!.tags).toEqual({
+      team: 'api',
+      cost: 'a b',
+      run: '2',
+      x: 'y',
+    });
+    const ours = await runCli(['init', ...FLAGS, '--tag', 'Project=mine'], { cwd });
+    expect(ours.code).toBe(2);
+    expect(ours.stderr).toContain('Project is set by serverless-infra itself');
   });
 
   it('prints a JSON error object under --json', async () => {

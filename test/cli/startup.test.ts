@@ -19,7 +19,7 @@ async function modulesLoadedBy(args: string[], status = 0): Promise<{ modules: s
 }
 
 describe('start-up', () => {
-  it.each([['--help'], ['--version'], ['init', '--help']])(
+  it.each([['--help'], ['--version'], ['init', '--help'], ['openapi']])(
     '`%s` loads neither aws-cdk-lib nor an AWS SDK client',
     async (...args) => {
       const { modules } = await modulesLoadedBy(args);

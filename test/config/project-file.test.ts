@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planInit } from '../../src/config/init-project.js';
+import { parseTags, planInit } from '../../src/config/init-project.js';
 import {
   parseProject,
   readProject,
@@ -64,6 +64,20 @@ describe('planInit', () => {
     expect(plan.changes).toEqual([
       { field: 'throttling', from: { rateLimit: 300 }, to: { rateLimit: 300, burstLimit: 600 } },
     ]);
+  });
+
+  it('merges tags into what the file has (same key: replaced); --tag is checked by the tag rules', () => {
+    const first = planInit(undefined, { ...production, tags: parseTags(['run=1', 'team=api']) }).project;
+    const plan = planInit(first, { ...production, tags: parseTags(['run=2', 'cost=a b']) });
+    expect(plan.project.environments.Production!.tags).toEqual({ run: '2', team: 'api', cost: 'a b' });
+    expect(plan.changes).toEqual([
+      { field: 'tags', from: { run: '1', team: 'api' }, to: { run: '2', team: 'api', cost: 'a b' } },
+    ]);
+    expect(() => parseTags(['novalue'])).toThrow(/--tag: "novalue": expected KEY=VALUE/);
+    expect(() => parseTags(['aws:x=1'])).toThrow(/not starting with aws:/);
+    expect(() => parseTags(['Environment=x'])).toThrow(/set by serverless-infra itself/);
+    expect(() => parseTags(['k=a;b'])).toThrow(/tag value/);
+    expect(() => parseTags(Array.from({ length: 48 }, (_, i) => `k${i}=v`))).toThrow(/at most 47 tags/);
   });
 
   it('adds a second environment with its own id and leaves the first untouched', () => {

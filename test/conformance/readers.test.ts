@@ -492,11 +492,20 @@ describe('release snapshot: computeSnapshot', () => {
     });
   });
 
-  it('GetDeployment carries no AppSpec content (documented): before the target exists the versions are unknown', async () => {
+  it('GetDeployment carries no AppSpec content (documented): before the target exists, the versions come from our description, else are unknown', async () => {
     const { deployment } = await raw('codedeploy/deployment-in-progress.json');
     expect(deployment.revision?.appSpecContent?.content).toBeUndefined();
-    const snapshot = computeSnapshot({ deploymentId: 'd-A1B2C3111', deployment, alarms: [] }, 0);
-    expect(snapshot).toMatchObject({ from: undefined, to: undefined, newPercent: 0 });
+    const ours = computeSnapshot({ deploymentId: 'd-A1B2C3111', deployment, alarms: [] }, 0);
+    expect(ours).toMatchObject({ from: '3', to: '4', newPercent: 0 });
+    const theirs = computeSnapshot(
+      {
+        deploymentId: 'd-A1B2C3111',
+        deployment: { ...deployment, description: 'console deployment' },
+        alarms: [],
+      },
+      0,
+    );
+    expect(theirs).toMatchObject({ from: undefined, to: undefined, newPercent: 0 });
   });
 
   it('a finished deployment: Succeeded, all traffic on the target version, ended', async () => {

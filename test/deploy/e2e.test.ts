@@ -5,19 +5,26 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  ListChangeSetsCommand,
+} from '@aws-sdk/client-cloudformation';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, runCli, tempDir } from '../helpers/cli.js';
+import { stagingBucketName, TOOLKIT_STACK_NAME } from '../../src/stack-contract.js';
+import { type CliResult, handlerProject, runCli } from '../helpers/cli.js';
+import { jsonShape } from '../helpers/json-shape.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 
 let fake: FakeAws;
-const calls: string[] = [];
 
 beforeAll(async () => {
   fake = await startFakeAws({
     region: 'eu-west-1',
     timeScale: 200,
-    onResponse: (r) => calls.push(`${r.service}.${r.operation}`),
+    // S3 and SNS go through the fake to moto too, so every AWS call the CLI makes is counted.
+    proxyDataPlane: true,
   });
 });
 
@@ -34,36 +41,7 @@ function run(dir: string, args: string[], env: Record<string, string> = {}): Pro
   });
 }
 
-/** A project directory with its own handler (bundled by synth), so the test needs no runtime build. */
-async function project(
-  environment: 'Staging' | 'Production' | 'Development',
-  stackName: string,
-  extra: Record<string, unknown> = {},
-): Promise<string> {
-  const dir = await tempDir('si-deploy-e2e-');
-  await writeFile(
-    path.join(dir, 'handler.mjs'),
-    'export const handler = async () => ({ statusCode: 200, body: "v1" });\n',
-  );
-  await writeFile(
-    path.join(dir, 'serverless-infra.json'),
-    JSON.stringify({
-      schemaVersion: 1,
-      environments: {
-        [environment]: {
-          email: 'ops@example.com',
-          region: 'eu-west-1',
-          stackName,
-          resourceId: Math.random().toString(36).slice(2, 10).padEnd(8, '0'),
-          releaseStrategy: 'LambdaCanary10Percent5Minutes',
-          handler: 'handler.mjs',
-          ...extra,
-        },
-      },
-    }),
-  );
-  return dir;
-}
+const project = handlerProject;
 
 function json(r: CliResult) {
   try {
@@ -71,23 +49,6 @@ function json(r: CliResult) {
   } catch {
     throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
-}
-
-/**
- * The result with the values that change from run to run replaced by their kind, and each list by the
- * shape of its first element (how many resources change is the stack's business, not the format's).
- */
-function shape(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length > 0 ? [shape(value[0])] : [];
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [
-        k,
-        k === 'outputs' ? Object.keys(v as object).sort() : shape(v),
-      ]),
-    );
-  }
-  return value === null ? 'null' : typeof value;
 }
 
 describe('deploy against the offline AWS', () => {
@@ -109,19 +70,27 @@ describe('deploy against the offline AWS', () => {
     expect(result.versions.published).toBe(result.outputs.NewVersion);
     expect(result.versions.live).toBe(result.outputs.NewVersion);
     expect(result.assets.uploaded).toBeGreaterThan(0);
-    expect(shape(result)).toMatchSnapshot();
+    expect(jsonShape(result)).toMatchSnapshot();
+    // The toolkit stack exists, complete, in the project's region, and its bucket holds the code.
+    const toolkit = await new CloudFormationClient(fake.sdkConfig).send(
+      new DescribeStacksCommand({ StackName: TOOLKIT_STACK_NAME }),
+    );
+    expect(toolkit.Stacks?.[0]?.StackStatus).toBe('CREATE_COMPLETE');
+    const bucket = stagingBucketName(fake.accountId, 'eu-west-1');
+    const objects = await new S3Client(fake.motoSdkConfig).send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect(objects.KeyCount).toBeGreaterThan(0);
   });
 
   it('a redeploy without changes is a no-op: at most three AWS calls, nothing uploaded', async () => {
-    const before = calls.length;
+    fake.resetCalls();
     const r = await run(dir, ['deploy', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const result = json(r);
     expect(result.outcome).toBe('no-changes');
     expect(result.awsCalls).toBeLessThanOrEqual(3);
-    expect(calls.length - before).toBeLessThanOrEqual(3);
+    expect(fake.calls().total).toBeLessThanOrEqual(3);
     expect(result.assets.bytesUploaded).toBe(0);
-    expect(shape(result)).toMatchSnapshot();
+    expect(jsonShape(result)).toMatchSnapshot();
   });
 
   it('status --json carries the stack status as CloudFormation names it, outputs and the alias', async () => {
@@ -130,7 +99,34 @@ describe('deploy against the offline AWS', () => {
     const result = json(r);
     expect(result).toMatchObject({ exists: true, stackStatus: 'CREATE_COMPLETE' });
     expect(result.alias?.name).toBe('live');
-    expect(shape(result)).toMatchSnapshot();
+    expect(jsonShape(result)).toMatchSnapshot();
+  });
+
+  it('diff after the first deploy: nothing to change (the alias included); with new code: shown, never executed', async () => {
+    const same = await run(dir, ['diff', '--json']);
+    expect(same.code, same.stderr).toBe(0);
+    expect(json(same)).toMatchObject({ hasChanges: false, changes: [], reasons: [] });
+    expect(jsonShape(json(same))).toMatchSnapshot();
+
+    await writeFile(
+      path.join(dir, 'handler.mjs'),
+      'export const handler = async () => ({ statusCode: 200, body: "v2" });\n',
+    );
+    fake.resetCalls();
+    const changed = await run(dir, ['diff', '--json']);
+    expect(changed.code, changed.stderr).toBe(0);
+    const result = json(changed);
+    expect(result).toMatchObject({ source: 'change-set', hasChanges: true });
+    expect(result.changes.map((c: { type: string }) => c.type)).toContain('AWS::Lambda::Function');
+    expect(jsonShape(result)).toMatchSnapshot();
+    const answered = fake.calls().byOperation;
+    expect(answered['cloudformation:CreateChangeSet']).toBe(1);
+    expect(answered['cloudformation:ExecuteChangeSet']).toBeUndefined();
+    const left = await new CloudFormationClient(fake.sdkConfig).send(
+      new ListChangeSetsCommand({ StackName: 'E2e-Staging' }),
+    );
+    // Executed change sets stay listed (EXECUTE_COMPLETE, as on AWS); the one diff created is gone.
+    expect((left.Summaries ?? []).filter((c) => c.ExecutionStatus !== 'EXECUTE_COMPLETE')).toEqual([]);
   });
 
   it('an update with new code publishes it, keeps traffic on the live version and names the next step', async () => {
@@ -148,16 +144,26 @@ describe('deploy against the offline AWS', () => {
     });
     expect(result.assets.uploaded).toBe(1);
     expect(Number(result.versions.published)).toBeGreaterThan(Number(result.versions.live));
-    const human = await run(dir, ['deploy', '--force', '--yes']);
+    // Deploying again changes nothing, and still names the shift that waits.
+    const human = await run(dir, ['deploy', '--yes']);
     expect(human.code, human.stderr).toBe(0);
+    expect(human.stderr).toContain('No changes');
+    expect(human.stderr).toContain(
+      `Next: \`serverless-infra shift\` moves traffic from ${result.versions.live} to ${result.versions.published}.`,
+    );
   });
 
-  it('survives throttling', async () => {
+  it('survives throttling: the throttled calls are retried and the deploy completes', async () => {
     fake.faults.throttle('DescribeStacks', 2);
     fake.faults.throttle('GetTemplate', 1);
+    fake.resetCalls();
     const r = await run(dir, ['deploy', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(json(r).outcome).toBe('no-changes');
+    // Each throttled answer was followed by a retry that succeeded (a no-op deploy reads each once).
+    const answered = fake.calls().byOperation;
+    expect(answered['cloudformation:DescribeStacks']).toBeGreaterThanOrEqual(3);
+    expect(answered['cloudformation:GetTemplate']).toBeGreaterThanOrEqual(2);
   });
 
   it('expired credentials: a message that names the fix, exit 1', async () => {

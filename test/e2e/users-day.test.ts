@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, ROOT, runCli } from '../helpers/cli.js';
+import { jsonShape } from '../helpers/json-shape.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
 
 const STACK = 'UsersDay-Development';
@@ -142,6 +143,7 @@ describe("a user's day, end to end", () => {
       exitCode: 0,
     });
     expect(shift.deploymentId).toMatch(/^d-/);
+    expect(jsonShape(shift)).toMatchSnapshot();
     expect(await live()).toEqual({ version: '2', weights: {} });
   });
 
@@ -160,6 +162,7 @@ describe("a user's day, end to end", () => {
     });
     expect(status.releases[0].createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(status.deployment).toMatchObject({ inFlight: false, currentVersion: '1', targetVersion: '2' });
+    expect(jsonShape(status)).toMatchSnapshot();
 
     // The report is the command's result: on stdout, so that `status | grep` works.
     const human = await cli('status', '--no-follow');
@@ -172,6 +175,7 @@ describe("a user's day, end to end", () => {
   it('rollback: the previous version is served again', async () => {
     const rollback = result(await cli('rollback', '--yes', '--json'));
     expect(rollback).toMatchObject({ from: '2', to: '1', outcome: 'succeeded' });
+    expect(jsonShape(rollback)).toMatchSnapshot();
     expect(await live()).toEqual({ version: '1', weights: {} });
     const status = result(await cli('status', '--json'));
     expect(status.releases.map((r: { from: string; to: string }) => `${r.from}->${r.to}`)).toEqual([
@@ -215,6 +219,7 @@ describe("a user's day, end to end", () => {
     // Both ids: the shift it stopped and CodeDeploy's rollback deployment, watched to its end.
     expect(rollback).toMatchObject({ stoppedDeploymentId: shiftId, outcome: 'succeeded' });
     expect(rollback.deploymentId).not.toBe(shiftId);
+    expect(jsonShape(rollback)).toMatchSnapshot();
     expect(await live()).toEqual({ version: '1', weights: {} });
   });
 
@@ -237,6 +242,7 @@ describe("a user's day, end to end", () => {
 
     const destroy = result(await cli('destroy', '--yes', '--json'));
     expect(destroy).toMatchObject({ stackName: STACK, outcome: 'destroyed' });
+    expect(jsonShape(destroy)).toMatchSnapshot();
     // Outside Production no data is retained: only API Gateway's account-level CloudWatch role.
     expect(destroy.retained.map((r: { type: string }) => r.type)).toEqual(['AWS::IAM::Role']);
     expect(destroy.emptied).toEqual(

@@ -283,6 +283,9 @@ function checkScalar(
   }
 }
 
+/** The fake's service names (SigV4 signing names) where botocore's directory is named otherwise. */
+const BOTOCORE_NAMES: Record<string, string> = { tagging: 'resourcegroupstaggingapi' };
+
 /** Collects every response of a fake (pass `onResponse` to startFakeAws) and checks them all at the end. */
 export function responseChecker(): {
   onResponse: (record: ResponseRecordLike) => void;
@@ -296,7 +299,7 @@ export function responseChecker(): {
       // An injected transient fault (a load balancer's HTML page) is not the service's answer.
       records.flatMap((r) => {
         if (r.injected) return [];
-        if (!models.has(r.service)) models.set(r.service, loadModel(r.service));
+        if (!models.has(r.service)) models.set(r.service, loadModel(BOTOCORE_NAMES[r.service] ?? r.service));
         return checkResponse(models.get(r.service) as Model, r.operation, r.status, r.body, r.errorType).map(
           (p) => `${r.service} ${p}`,
         );

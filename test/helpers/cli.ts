@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,4 +114,38 @@ export function stopDev(running: RunningDev): Promise<number | null> {
 
 export function tempDir(prefix = 'si-test-'): Promise<string> {
   return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/**
+ * A project directory with one environment and its own handler (`handler.mjs`, bundled by synth), so a test
+ * needs no runtime build. `fields` override the defaults (region eu-west-1, a random resource id, canary).
+ */
+export async function handlerProject(
+  environment: 'Staging' | 'Production' | 'Development',
+  stackName: string,
+  fields: Record<string, unknown> = {},
+): Promise<string> {
+  const dir = await tempDir('si-project-');
+  await writeFile(
+    path.join(dir, 'handler.mjs'),
+    'export const handler = async () => ({ statusCode: 200, body: "v1" });\n',
+  );
+  await writeFile(
+    path.join(dir, 'serverless-infra.json'),
+    JSON.stringify({
+      schemaVersion: 1,
+      environments: {
+        [environment]: {
+          email: 'ops@example.com',
+          region: 'eu-west-1',
+          stackName,
+          resourceId: Math.random().toString(36).slice(2, 10).padEnd(8, '0'),
+          releaseStrategy: 'LambdaCanary10Percent5Minutes',
+          handler: 'handler.mjs',
+          ...fields,
+        },
+      },
+    }),
+  );
+  return dir;
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/audit/index.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { jsonShape } from '../helpers/json-shape.js';
 
 const INJECT = path.join(ROOT, 'test/security/fixtures/inject-wildcard.cjs');
 
@@ -49,6 +50,7 @@ describe('serverless-infra audit', () => {
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as AuditReport;
     expect(report.passed).toBe(true);
+    expect(jsonShape(report)).toMatchSnapshot();
     expect(report.cfnLint).toEqual({ ran: true, note: null });
     expect(report.summary.unacknowledged).toBe(0);
     expect(report.summary.lintErrors).toBe(0);

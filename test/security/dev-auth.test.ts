@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDevToken, verifyDevToken } from '../../src/auth/dev-tokens.js';
 import { type RunningDev, runCli, startDev, stopDev, tempDir } from '../helpers/cli.js';
+import { jsonShape } from '../helpers/json-shape.js';
 import { freePort } from '../support/moto.js';
 
 let cwd: string;
@@ -76,6 +77,7 @@ describe('dev with auth on (the default)', () => {
   it('a forged or foreign token is refused', async () => {
     const issued = await runCli(['token', '--dev', '--json'], { cwd });
     const { token } = JSON.parse(issued.stdout) as { token: string };
+    expect(jsonShape(JSON.parse(issued.stdout))).toMatchSnapshot();
     const [head, payload] = token.split('.');
     const forged = `${head}.${payload}.${'A'.repeat(43)}`;
     expect((await create({ Authorization: `Bearer ${forged}` })).status).toBe(401);

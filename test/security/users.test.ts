@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { jsonShape } from '../helpers/json-shape.js';
 import { type Moto, startMoto } from '../support/moto.js';
 
 let moto: Moto;
@@ -120,6 +121,7 @@ describe('user add / token / user remove', () => {
       userPoolId,
       environment: 'Staging',
     });
+    expect(jsonShape(JSON.parse(added.stdout))).toMatchSnapshot();
     const user = aws([
       'cognito-idp',
       'admin-get-user',
@@ -166,15 +168,26 @@ describe('user add / token / user remove', () => {
     expect(noPassword.stderr).toContain('Set SERVERLESS_INFRA_PASSWORD');
   });
 
-  it('removes the user: no more tokens', async () => {
+  it('removes the user: gone from the pool, and no token is issued for it any more', async () => {
+    const withPassword = { ...env, SERVERLESS_INFRA_PASSWORD: PASSWORD };
+    const before = await runCli(['token', '--email', 'alice@example.com'], { cwd, env: withPassword });
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stdout.trim()).not.toBe('');
+
     const removed = await runCli(['user', 'remove', 'alice@example.com', '--yes'], { cwd, env });
     expect(removed.code, removed.stderr).toBe(0);
-    const token = await runCli(['token', '--email', 'alice@example.com'], {
-      cwd,
-      env: { ...env, SERVERLESS_INFRA_PASSWORD: PASSWORD },
-    });
-    expect(token.code).toBe(1);
-    expect(token.stdout).toBe('');
+    const users = aws(['cognito-idp', 'list-users', '--user-pool-id', userPoolId]) as {
+      Users: { Username: string; Attributes?: { Name: string; Value: string }[] }[];
+    };
+    const emails = users.Users.flatMap((u) =>
+      u.Attributes?.filter((a) => a.Name === 'email').map((a) => a.Value),
+    );
+    expect(emails).not.toContain('alice@example.com');
+
+    const after = await runCli(['token', '--email', 'alice@example.com'], { cwd, env: withPassword });
+    expect(after.code).toBe(1);
+    expect(after.stdout).toBe('');
+    expect(after.stderr).toMatch(/alice@example\.com|user|password/i);
   });
 
   it('a user with an authenticator app: the code from --mfa-code, its variable, or a clear error', async () => {

@@ -508,7 +508,7 @@ describe('Environment policies', () => {
 });
 
 describe('Tags', () => {
-  it('Project, Owner and Environment on every taggable resource and on the stack artifact', () => {
+  it("Project, Owner, Environment and the user's own tags on every taggable resource and on the stack artifact", () => {
     // Types whose CloudFormation schema has no Tags property.
     const untaggable = new Set([
       'AWS::S3::BucketPolicy',
@@ -531,9 +531,11 @@ describe('Tags', () => {
       // The origin lock (issue 14).
       'AWS::ApiGateway::UsagePlanKey',
     ]);
-    for (const env of [PRODUCTION, DEVELOPMENT]) {
+    // The user's tags (init --tag) go where ours go: the real-account suite finds what it left by its run tag.
+    const tagged = { ...DEVELOPMENT, tags: { 'serverless-infra:test-run': 'run-1', team: 'api' } };
+    for (const env of [PRODUCTION, DEVELOPMENT, tagged]) {
       const { json, artifact } = synthesized(env);
-      const expected = { Project: 'ServerlessInfra', Owner: 'DevTeam', Environment: env.name };
+      const expected = { ...env.tags, Project: 'ServerlessInfra', Owner: 'DevTeam', Environment: env.name };
       expect(artifact.tags).toEqual(expected);
       for (const [id, resource] of Object.entries(json.Resources)) {
         if (untaggable.has(resource.Type)) continue;

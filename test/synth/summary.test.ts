@@ -25,7 +25,9 @@ describe('synth summary', () => {
     expect(summary.resourceCount).toBe(Object.keys(template.Resources).length);
     // The items API's function and the release's smoke-test hook.
     expect(summary.resourcesByType['AWS::Lambda::Function']).toBe(2);
-    expect(summary.templateBytes).toBe(readFileSync(summary.templateFile).length);
+    // As deploy sends it (compact JSON): the size CloudFormation's inline limit applies to, not the indented file.
+    expect(summary.templateBytes).toBe(Buffer.byteLength(JSON.stringify(template)));
+    expect(summary.templateBytes).toBeLessThan(readFileSync(summary.templateFile).length);
     expect(summary.inlineTemplateLimit).toBe(INLINE_TEMPLATE_LIMIT);
     expect(summary.assets).toEqual([
       expect.objectContaining({ name: 'Compute/Function/Code', packaging: 'zip', bytes: expect.any(Number) }),

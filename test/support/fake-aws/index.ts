@@ -10,6 +10,7 @@ import { type LambdaService, lambdaOperation } from './lambda.js';
 import { asksPercentiles, percentileResults } from './lambda-invoke.js';
 import { type Params, parseQuery, queryError, queryResponse } from './protocols.js';
 import { accessKeyFor, type ScopedServices, type ScopeKey, Scopes, scopeOfRequest } from './scope.js';
+import { TAGGING_TARGET_PREFIX, taggingOperation } from './tagging.js';
 
 export { Clock } from './clock.js';
 export { Faults } from './faults.js';
@@ -61,7 +62,7 @@ export interface CallCounts {
 }
 
 export interface ResponseRecord {
-  service: 'cloudformation' | 'sts' | 'codedeploy' | 'lambda';
+  service: 'cloudformation' | 'sts' | 'codedeploy' | 'lambda' | 'tagging';
   operation: string;
   status: number;
   body: string;
@@ -225,11 +226,12 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       return proxyToMoto(request, response, body, motoEndpoint as string);
     }
     const scope = scopeOfRequest(String(request.headers.authorization ?? ''), scopes.defaults);
-    const { cloudformation, codedeploy, lambda, sts } = scopes.get(scope);
+    const services = scopes.get(scope);
+    const { cloudformation, codedeploy, lambda, sts } = services;
     const params: Params =
       service === 'cloudformation' || service === 'sts' ? parseQuery(body.toString()) : {};
     const operation =
-      service === 'codedeploy'
+      service === 'codedeploy' || service === 'tagging'
         ? (String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '')
         : service === 'lambda'
           ? lambdaOperation(request.method ?? 'GET', url.pathname)
@@ -284,6 +286,27 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       } catch (error) {
         const aws = asAwsError(error);
         send(aws.status, queryError(aws, xmlns), xml);
+      }
+      return;
+    }
+    if (service === 'tagging') {
+      const json = { 'content-type': 'application/x-amz-json-1.1' };
+      try {
+        faults.checkCall(operation, 'ThrottledException', 400);
+        const input = body.length ? JSON.parse(body.toString()) : {};
+        const result = await taggingOperation(operation, input, {
+          services,
+          motoEndpoint: motoEndpoint as string,
+          request,
+          body,
+        });
+        send(200, JSON.stringify(result), json);
+      } catch (error) {
+        const aws = asAwsError(error);
+        send(aws.status, JSON.stringify({ __type: aws.code, Message: aws.message }), {
+          ...json,
+          'x-amzn-errortype': aws.code,
+        });
       }
       return;
     }
@@ -380,6 +403,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       AWS_ENDPOINT_URL_CODEDEPLOY: endpoint,
       AWS_ENDPOINT_URL_LAMBDA: endpoint,
       AWS_ENDPOINT_URL_STS: endpoint,
+      AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: endpoint,
       AWS_ENDPOINT_URL_S3: dataPlane,
       AWS_ENDPOINT_URL_DYNAMODB: dataPlane,
       AWS_ENDPOINT_URL_SNS: dataPlane,
@@ -465,7 +489,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   };
 }
 
-const CONTROL_PLANE = new Set(['cloudformation', 'sts', 'codedeploy', 'lambda']);
+/** Answered by the fake; `tagging` (Resource Groups Tagging API) merges moto's answer with the fake's own. */
+const CONTROL_PLANE = new Set(['cloudformation', 'sts', 'codedeploy', 'lambda', 'tagging']);
 
 const LOAD_BALANCER_HEADERS = { 'content-type': 'text/html', server: 'awselb/2.0' };
 
@@ -490,6 +515,7 @@ function serviceOf(request: IncomingMessage, body: Buffer): string {
   if (scope?.[1]) return scope[1];
   const target = String(request.headers['x-amz-target'] ?? '');
   if (target.startsWith('CodeDeploy_')) return 'codedeploy';
+  if (target.startsWith(TAGGING_TARGET_PREFIX)) return 'tagging';
   if (/^\/20\d\d-\d\d-\d\d\//.test(request.url ?? '')) return 'lambda';
   const version = new URLSearchParams(body.toString()).get('Version');
   if (version === '2010-05-15') return 'cloudformation';

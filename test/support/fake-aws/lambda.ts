@@ -171,6 +171,14 @@ export class LambdaService {
     return latest;
   }
 
+  /** Every function with its tags, as the Resource Groups Tagging API lists them. */
+  taggedFunctions(): Array<{ arn: string; tags: Array<{ Key: string; Value: string }> }> {
+    return [...this.#functions.values()].map((f) => ({
+      arn: f.latest.FunctionArn,
+      tags: Object.entries(f.tags).map(([Key, Value]) => ({ Key, Value })),
+    }));
+  }
+
   deleteFunction(name: string): void {
     this.#functions.delete(this.#name(name));
   }

@@ -75,6 +75,11 @@ export class CloudFormationService {
   }
 
   /** Puts a stack in an in-progress state for `forMs` (another operation running), then back. */
+  /** The stacks that exist (not deleted) with their tags, as the Resource Groups Tagging API lists them. */
+  taggedStacks(): Array<{ arn: string; tags: Array<{ Key: string; Value: string }> }> {
+    return this.#ctx.stacks.filter((s) => !isDeleted(s)).map((s) => ({ arn: s.stackId, tags: s.tags }));
+  }
+
   makeBusy(stackName: string, forMs: number, status = 'UPDATE_IN_PROGRESS'): void {
     this.#lifecycle.makeBusy(this.#stack(stackName), forMs, status);
   }

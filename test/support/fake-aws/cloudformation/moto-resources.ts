@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { CloudWatchClient, DeleteAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DeleteUserPoolClientCommand,
+  DeleteUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
   CreateTableCommand,
   DeleteTableCommand,
   DynamoDBClient,
@@ -49,7 +56,7 @@ import type { Json } from './template.js';
 
 /**
  * The resources that live in moto (buckets, bucket policies, tables, topics, topic policies, KMS keys and
- * aliases, alarms), created in the stack's region with the properties the template gives them, so a
+ * aliases, alarms, Cognito user pools and their clients), created in the stack's region with the properties the template gives them, so a
  * client reading them back (the CLI, `aws s3api get-bucket-versioning`) sees what AWS would have made.
  * A moto error fails the resource with moto's message.
  */
@@ -59,6 +66,7 @@ export interface MotoClients {
   sns: SNSClient;
   cloudwatch: CloudWatchClient;
   kms: KMSClient;
+  cognito: CognitoIdentityProviderClient;
 }
 
 export function motoClients(endpoint: string, region: string): MotoClients {
@@ -74,6 +82,7 @@ export function motoClients(endpoint: string, region: string): MotoClients {
     sns: new SNSClient(config),
     cloudwatch: new CloudWatchClient(config),
     kms: new KMSClient(config),
+    cognito: new CognitoIdentityProviderClient(config),
   };
 }
 
@@ -594,5 +603,83 @@ function alarmInput(name: string, props: Json) {
     TreatMissingData: props.TreatMissingData,
     Metrics: props.Metrics,
     ActionsEnabled: props.ActionsEnabled === undefined ? undefined : String(props.ActionsEnabled) === 'true',
+    // On an existing alarm PutMetricAlarm ignores Tags (API reference, PutMetricAlarm "Tags"): creation only.
+    ...(props.Tags ? { Tags: tagList(props.Tags) } : {}),
   } as never;
+}
+
+// --- Cognito ---
+
+/**
+ * AWS::Cognito::UserPool properties that CreateUserPool takes under the same names (the CloudFormation
+ * resource mirrors the API; EnabledMfas and UserPoolTier are set by other operations and left out).
+ */
+const USER_POOL_FIELDS = [
+  'AccountRecoverySetting',
+  'AdminCreateUserConfig',
+  'AliasAttributes',
+  'AutoVerifiedAttributes',
+  'DeletionProtection',
+  'EmailConfiguration',
+  'EmailVerificationMessage',
+  'EmailVerificationSubject',
+  'MfaConfiguration',
+  'Policies',
+  'Schema',
+  'SmsVerificationMessage',
+  'UserAttributeUpdateSettings',
+  'UserPoolAddOns',
+  'UserPoolTags',
+  'UsernameAttributes',
+  'UsernameConfiguration',
+  'VerificationMessageTemplate',
+] as const;
+
+/** Creates the pool in moto, so `user add` and `token` find it by the stack's output; returns its id. */
+export async function createUserPool(
+  clients: MotoClients,
+  name: string,
+  props: Record<string, Json>,
+): Promise<string> {
+  const input = Object.fromEntries(
+    USER_POOL_FIELDS.filter((f) => props[f] !== undefined).map((f) => [f, props[f]]),
+  );
+  const answer = await moto(() =>
+    clients.cognito.send(
+      new CreateUserPoolCommand({ ...(input as object), PoolName: name } as ConstructorParameters<
+        typeof CreateUserPoolCommand
+      >[0]),
+    ),
+  );
+  return answer.UserPool?.Id as string;
+}
+
+export async function deleteUserPool(clients: MotoClients, poolId: string): Promise<void> {
+  await moto(() => clients.cognito.send(new DeleteUserPoolCommand({ UserPoolId: poolId })));
+}
+
+/** The app client; AWS::Cognito::UserPoolClient's properties are CreateUserPoolClient's. Returns the client id. */
+export async function createUserPoolClient(
+  clients: MotoClients,
+  name: string,
+  props: Record<string, Json>,
+): Promise<string> {
+  const answer = await moto(() =>
+    clients.cognito.send(
+      new CreateUserPoolClientCommand({ ...(props as object), ClientName: name } as ConstructorParameters<
+        typeof CreateUserPoolClientCommand
+      >[0]),
+    ),
+  );
+  return answer.UserPoolClient?.ClientId as string;
+}
+
+export async function deleteUserPoolClient(
+  clients: MotoClients,
+  poolId: string,
+  clientId: string,
+): Promise<void> {
+  await moto(() =>
+    clients.cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId })),
+  );
 }

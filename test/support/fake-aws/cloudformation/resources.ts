@@ -10,6 +10,8 @@ import {
   createKeyAlias,
   createTable,
   createTopic,
+  createUserPool,
+  createUserPoolClient,
   deleteAlarm,
   deleteBucket,
   deleteBucketPolicy,
@@ -17,6 +19,8 @@ import {
   deleteKeyAlias,
   deleteTable,
   deleteTopic,
+  deleteUserPool,
+  deleteUserPoolClient,
   type MotoClients,
   putAlarm,
   putBucketPolicy,
@@ -182,6 +186,21 @@ export async function createResource(
     case 'AWS::S3::BucketPolicy':
       await putBucketPolicy(ctx.moto, props);
       return { physicalId: generatedName(stackName, logicalId, 128), attributes: {} };
+    case 'AWS::Cognito::UserPool': {
+      const poolId = await createUserPool(ctx.moto, name('UserPoolName', 128), props);
+      return {
+        physicalId: poolId,
+        attributes: {
+          Arn: arn('cognito-idp', `userpool/${poolId}`),
+          ProviderName: `cognito-idp.${region}.${urlSuffix}/${poolId}`,
+          UserPoolId: poolId,
+        },
+      };
+    }
+    case 'AWS::Cognito::UserPoolClient': {
+      const clientId = await createUserPoolClient(ctx.moto, name('ClientName', 128), props);
+      return { physicalId: clientId, attributes: { ClientId: clientId } };
+    }
     case 'AWS::CloudWatch::Alarm': {
       const alarm = name('AlarmName', 255);
       await putAlarm(ctx.moto, alarm, props);
@@ -391,6 +410,12 @@ export async function deleteResource(
       return;
     case 'AWS::CloudWatch::Alarm':
       await deleteAlarm(ctx.moto, physicalId);
+      return;
+    case 'AWS::Cognito::UserPool':
+      await deleteUserPool(ctx.moto, physicalId);
+      return;
+    case 'AWS::Cognito::UserPoolClient':
+      await deleteUserPoolClient(ctx.moto, String(props.UserPoolId), physicalId);
       return;
     case 'AWS::Lambda::Function':
       ctx.lambda.deleteFunction(physicalId);
