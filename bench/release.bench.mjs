@@ -43,7 +43,7 @@ await writeProjectFile(dir, {
   stackName: stack,
   releaseStrategy: 'LambdaLinear10PercentEvery1Minute',
 });
-// CloudWatch (moto) calls go through this proxy to be counted too.
+// CloudWatch calls go through this proxy to be counted too, then to the fake (moto, plus the percentiles moto lacks).
 const proxy = createServer(async (request, response) => {
   const chunks = [];
   for await (const chunk of request) chunks.push(chunk);
@@ -51,7 +51,7 @@ const proxy = createServer(async (request, response) => {
   const headers = Object.fromEntries(
     Object.entries(request.headers).filter(([k]) => k !== 'host' && k !== 'connection'),
   );
-  const answer = await fetch(`${fake.motoEndpoint}${request.url}`, {
+  const answer = await fetch(`${fake.endpoint}${request.url}`, {
     method: request.method,
     headers,
     body: Buffer.concat(chunks),

@@ -19,6 +19,13 @@ await build({
   outfile: 'dist/runtime/index.mjs',
   logLevel: 'warning',
 });
+// The release's smoke-test hook (a CodeDeploy lifecycle hook function), bundled the same way.
+await build({
+  ...LAMBDA_BUNDLE_OPTIONS,
+  entryPoints: ['src/runtime/smoke-hook.ts'],
+  outfile: 'dist/smoke-hook/index.mjs',
+  logLevel: 'warning',
+});
 
 // oclif, bundled over tsc's dist/oclif.js (src/oclif.ts): ESM, so that importing it needs no CommonJS export
 // scan, and with a `require` for the few modules oclif loads on demand and that stay outside (typescript, only

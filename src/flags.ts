@@ -100,6 +100,11 @@ all-at-once = LambdaAllAtOnce. Any of ${RELEASE_CONFIGS.join(', ')}.`,
     summary: 'Your own Lambda handler entry (.ts/.js/.mjs exporting `handler`) instead of the items API.',
     env: 'SERVERLESS_INFRA_HANDLER',
   }),
+  'smoke-test': Flags.string({
+    summary:
+      'A smoke test module (exporting `smoke({ invoke })`) run against each new version before traffic moves.',
+    env: 'SERVERLESS_INFRA_SMOKE_TEST',
+  }),
   auth: Flags.string({
     summary: 'Who may write: cognito (signed-in users, default) or none (anyone; not for Production).',
     options: [...AUTH_MODES],

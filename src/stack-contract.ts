@@ -21,6 +21,11 @@ export const OUTPUTS = {
   newVersion: 'NewVersion',
   codeDeployApplication: 'CodeDeployApplication',
   codeDeployDeploymentGroup: 'CodeDeployDeploymentGroup',
+  /** The function's CloudWatch Logs group (`logs`). */
+  logGroupName: 'LogGroupName',
+  /** The release's smoke-test hook function (the AppSpec's BeforeAllowTraffic/AfterAllowTraffic) and its logs. */
+  smokeHookFunctionName: 'SmokeHookFunctionName',
+  smokeHookLogGroupName: 'SmokeHookLogGroupName',
   /** Present unless the environment has `auth: none`. */
   userPoolId: 'UserPoolId',
   userPoolClientId: 'UserPoolClientId',

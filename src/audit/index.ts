@@ -38,7 +38,7 @@ export interface AuditReport {
 
 /** Synthesizes the environment's stack (offline, into a temporary directory) and audits it. */
 export async function auditEnvironment(env: ResolvedEnvironment, projectDir: string): Promise<AuditReport> {
-  const code = await prepareHandlerCode(env.handler, projectDir);
+  const code = await prepareHandlerCode(env.handler, projectDir, undefined, { smokeTest: env.smokeTest });
   const outdir = await mkdtemp(path.join(tmpdir(), 'serverless-infra-audit-'));
   try {
     const { app, stack } = createApp(env, code, { outdir });

@@ -1,5 +1,6 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -179,6 +180,13 @@ export class AwsClients {
     return this.create('CloudWatch', async (c) => {
       const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
       return new CloudWatchClient(c);
+    });
+  }
+
+  cloudWatchLogs(): Promise<CloudWatchLogsClient> {
+    return this.create('CloudWatch Logs', async (c) => {
+      const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
+      return new CloudWatchLogsClient(c);
     });
   }
 

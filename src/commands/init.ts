@@ -75,6 +75,7 @@ values given, keeps its resource id (it names the S3 buckets), and asks — or n
       ['Countries', env.geoAllowList?.join(', ')],
       ['Concurrency', env.reservedConcurrency?.toString()],
       ['Handler', env.handler],
+      ['Smoke test', env.smokeTest],
       ['Auth', env.auth],
       ['WAF', env.waf && JSON.stringify(env.waf)],
       ['Domain', env.customDomain?.domainName],

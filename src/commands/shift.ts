@@ -15,8 +15,12 @@ Refuses, saying why, when the alias already serves the target, when the version 
 of the group is already firing (--ignore-alarms overrides) or when a deployment is already running (--watch \
 attaches to it).
 
+Before any traffic moves, the stack's smoke-test hook checks the new version (BeforeAllowTraffic, again \
+AfterAllowTraffic); a failed check stops the shift with its reason (exit 20).
+
 --watch (the default on a terminal) shows the split live until the end: old | new %, the next step and when, \
-lifecycle hooks, alarms. Ctrl-C stops watching, not the deployment.
+lifecycle hooks and the smoke test's steps, alarms, and each version's requests, errors and p50/p99 latency. \
+Ctrl-C stops watching, not the deployment.
 
 Exit codes: 0 succeeded (or started, without --watch), 20 failed, 21 rolled back by an alarm, 22 stopped, \
 23 detached (Ctrl-C), 1 refused, 2 bad input.`;

@@ -7,8 +7,8 @@ export default class Status extends BaseCommand<typeof Status> {
     "Show the environment's stack: status, outputs, alias versions, shifts, subscription.";
   static override description =
     `Stack status as CloudFormation names it (e.g. CREATE_COMPLETE) and its last change, the \
-outputs, the function's ARN, which versions the alias live serves and with what share of the traffic, the shift in \
-flight or the last one, whether the e-mail subscription is confirmed, and a drift hint. The report goes to stdout. \
+outputs, the function's ARN, which versions the alias live serves and with what share of the traffic, their \
+requests, errors and p50/p99 latency over the last 5 minutes, the shift in flight or the last one, whether the e-mail subscription is confirmed, and a drift hint. The report goes to stdout. \
 When the stack is changing (for instance after a detached deploy), it follows the operation until it ends; \
 --no-follow just reports. A part that cannot be read (the release history, the subscription) is named on stderr and \
 the rest is still shown.`;

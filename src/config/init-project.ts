@@ -32,6 +32,8 @@ export interface InitAnswers {
   geoAllowList?: string[] | undefined;
   reservedConcurrency?: number | undefined;
   handler?: string | undefined;
+  /** A smoke test module run by the release hook before traffic moves (docs/release.md). */
+  smokeTest?: string | undefined;
   // Security (docs/security.md): unset keeps what the file has.
   auth?: EnvironmentConfig['auth'];
   waf?: EnvironmentConfig['waf'];
@@ -65,6 +67,7 @@ const CHANGEABLE: Array<keyof InitAnswers & keyof EnvironmentConfig> = [
   'geoAllowList',
   'reservedConcurrency',
   'handler',
+  'smokeTest',
   'auth',
   'waf',
   'customDomain',
@@ -91,6 +94,8 @@ export function planInit(existing: ProjectConfig | undefined, answers: InitAnswe
   if (reservedConcurrency !== undefined) next.reservedConcurrency = reservedConcurrency;
   const handler = answers.handler ?? previous?.handler;
   if (handler !== undefined) next.handler = handler;
+  const smokeTest = answers.smokeTest ?? previous?.smokeTest;
+  if (smokeTest !== undefined) next.smokeTest = smokeTest;
   // Carried over, never dropped: re-running init must not silently reopen writes or lose the domain.
   const auth = answers.auth ?? previous?.auth;
   if (auth !== undefined) next.auth = auth;
@@ -134,6 +139,7 @@ export interface InitFlags {
   'geo-allow'?: string | undefined;
   'reserved-concurrency'?: number | undefined;
   handler?: string | undefined;
+  'smoke-test'?: string | undefined;
   auth?: string | undefined;
   waf?: boolean | undefined;
   'waf-rate-limit'?: number | undefined;
@@ -227,6 +233,8 @@ export function answersFromFlags(flags: InitFlags): GivenAnswers {
         ? undefined
         : checkField('reservedConcurrency', flags['reserved-concurrency'], '--reserved-concurrency'),
     handler: flags.handler === undefined ? undefined : checkHandler(flags.handler, '--handler'),
+    smokeTest:
+      flags['smoke-test'] === undefined ? undefined : checkSmokeTest(flags['smoke-test'], '--smoke-test'),
   };
   if (flags.auth !== undefined) {
     const auth = flags.auth as AuthMode;
@@ -301,6 +309,21 @@ export function handlerProblem(value: string): string | undefined {
   }
   if (!existsSync(path.resolve(value))) return `${path.resolve(value)} does not exist`;
   return undefined;
+}
+
+/** A smoke test module as the project file keeps it (relative, forward slashes): it must exist. */
+export function checkSmokeTest(value: string, flag: string): string {
+  const problem = !HANDLER_EXTENSIONS.includes(path.extname(value))
+    ? `"${value}" is not a ${HANDLER_EXTENSIONS.join('/')} file that exports \`smoke\``
+    : !existsSync(path.resolve(value))
+      ? `${path.resolve(value)} does not exist`
+      : undefined;
+  if (problem)
+    throw new UsageError(
+      `${flag}: ${problem}.`,
+      `Pass ${flag} with a module that exports \`async function smoke({ invoke })\` (docs/release.md).`,
+    );
+  return path.relative(process.cwd(), path.resolve(value)).split(path.sep).join('/');
 }
 
 /** A handler entry as the project file keeps it: relative to the project, with forward slashes. */

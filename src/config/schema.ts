@@ -143,6 +143,8 @@ export const environmentSchema = z
       .optional(),
     reservedConcurrency: z.number().int().min(1).max(10_000).optional(),
     handler: z.string().min(1).optional(),
+    /** A module exporting `smoke({ invoke })`, bundled into the release hook (docs/release.md). */
+    smokeTest: z.string().min(1).optional(),
     // Security (docs/security.md). All optional: files written before these fields stay valid.
     auth: z
       .enum(AUTH_MODES, { error: `expected one of ${AUTH_MODES.join(', ')} (default cognito)` })

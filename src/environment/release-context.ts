@@ -29,15 +29,16 @@ export async function openRelease(session: Session): Promise<ReleaseContext> {
       },
     );
   }
-  const [codedeploy, lambda, cloudwatch] = await Promise.all([
+  const [codedeploy, lambda, cloudwatch, logs] = await Promise.all([
     clients.codeDeploy(),
     clients.lambda(),
     clients.cloudWatch(),
+    clients.cloudWatchLogs(),
   ]);
   return {
     environment: env.name,
     region: session.region,
-    clients: { codedeploy, lambda, cloudwatch },
+    clients: { codedeploy, lambda, cloudwatch, logs },
     stack: wiring,
     group: await groupSettings(codedeploy, wiring),
     serverNow: () => clients.serverNow(),

@@ -3,11 +3,13 @@ import type { AwsClients } from '../aws/clients.js';
 import { followRunning } from '../deploy/stack-operation.js';
 import { describeStack, isInProgress, stackOutputs } from '../deploy/stack-state.js';
 import { isInFlight } from '../release/deployment.js';
+import { HEALTH_WINDOW_MINUTES, readVersionHealth, type VersionHealth } from '../release/health.js';
 import { listReleases, type ReleaseRecord } from '../release/history.js';
 import { releaseStackFromOutputs } from '../release/stack.js';
 import { getAliasTraffic } from '../release/versions.js';
 import { LIVE_ALIAS, OUTPUTS } from '../stack-contract.js';
 import type { Interaction } from '../ui/interaction.js';
+import { healthText } from '../ui/release-view.js';
 import { formatOutputs, type SubscriptionState, subscriptionState } from './outputs.js';
 
 export interface AliasState {
@@ -46,7 +48,7 @@ export interface ReleaseRow {
 
 /** A part of the report that could not be read, and why (the rest is still shown). */
 export interface StatusProblem {
-  part: 'alias' | 'releases' | 'subscription';
+  part: 'alias' | 'releases' | 'subscription' | 'health';
   code: string;
   message: string;
 }
@@ -65,6 +67,8 @@ export interface StatusResult {
   outputs: Record<string, string>;
   functionArn: string | null;
   alias: AliasState | null;
+  /** Each version the alias serves: requests, errors, p50Ms, p99Ms over the last `windowMinutes`. */
+  health: { windowMinutes: number; versions: VersionHealth[] } | null;
   deployment: (DeploymentState & { inFlight: boolean }) | null;
   /** The last releases (CodeDeploy deployments of the group), newest first. */
   releases: ReleaseRow[];
@@ -116,6 +120,26 @@ export async function stackStatus(
     part('releases', () => releaseHistory(clients, stackName, outputs), [] as ReleaseRecord[]),
     part('subscription', () => subscriptionState(clients, outputs[OUTPUTS.topicArn]), 'unknown' as const),
   ]);
+  const served = Object.entries(alias?.traffic ?? {})
+    .filter(([, percent]) => percent > 0)
+    .map(([version]) => version);
+  const functionName = outputs[OUTPUTS.functionName];
+  const health =
+    functionName && served.length > 0
+      ? await part(
+          'health',
+          async () => ({
+            windowMinutes: HEALTH_WINDOW_MINUTES,
+            versions: await readVersionHealth(
+              await clients.cloudWatch(),
+              { functionName, alias: outputs[OUTPUTS.aliasName] || LIVE_ALIAS },
+              served,
+              { endMs: clients.serverNow(), minutes: HEALTH_WINDOW_MINUTES },
+            ),
+          }),
+          null,
+        )
+      : null;
   const driftStatus = stack?.DriftInformation?.StackDriftStatus ?? 'NOT_CHECKED';
   const aliasArn = outputs[OUTPUTS.aliasArn];
   const result: StatusResult = {
@@ -133,6 +157,7 @@ export async function stackStatus(
     outputs,
     functionArn: aliasArn ? aliasArn.replace(/:[^:]+$/, '') : null,
     alias,
+    health,
     deployment: deploymentOf(releases[0]),
     releases: releases.map(releaseRow),
     subscription,
@@ -227,6 +252,10 @@ function render(ui: Interaction, s: StatusResult): void {
       .map(([v, p]) => `v${v} ${p}%`)
       .join(', ');
     show(`Alias live: ${split || `v${s.alias.version}`}`);
+  }
+  if (s.health) {
+    show(`Health (last ${s.health.windowMinutes} min):`);
+    for (const h of s.health.versions) show(`  ${healthText(h)}`);
   }
   if (s.deployment) {
     show(

@@ -12,6 +12,7 @@ const OPTIONAL_FLAGS: Array<keyof InitFlags> = [
   'geo-allow',
   'reserved-concurrency',
   'handler',
+  'smoke-test',
   'auth',
   'waf',
   'waf-rate-limit',

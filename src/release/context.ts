@@ -1,14 +1,16 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { GroupSettings } from './deployment.js';
 import type { ReleaseStack } from './stack.js';
 
-/** The three AWS services a release talks to. */
+/** The AWS services a release talks to (CloudWatch Logs: the smoke hook's report, when there is one). */
 export interface ReleaseClients {
   codedeploy: CodeDeployClient;
   lambda: LambdaClient;
   cloudwatch: CloudWatchClient;
+  logs?: CloudWatchLogsClient | undefined;
 }
 
 /**

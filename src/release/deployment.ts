@@ -19,8 +19,14 @@ export function isInFlight(status: string | undefined): boolean {
   return IN_FLIGHT_STATUSES.includes(status as DeploymentStatus);
 }
 
-/** The AppSpec that moves the alias from the version it serves to the target (CodeDeploy Lambda AppSpec). */
+/**
+ * The AppSpec that moves the alias from the version it serves to the target (CodeDeploy Lambda AppSpec). With
+ * the stack's smoke hook, CodeDeploy runs it before any traffic moves and again once all of it has ("AppSpec
+ * 'hooks' section", Lambda: `Hooks: [{BeforeAllowTraffic: name}, {AfterAllowTraffic: name}]`); a hook that
+ * reports Failed fails the deployment, and the group rolls it back.
+ */
 export function appSpec(stack: ReleaseStack, target: ReleaseTarget): string {
+  const hook = stack.smokeHook?.functionName;
   return JSON.stringify({
     version: 0.0,
     Resources: [
@@ -36,6 +42,7 @@ export function appSpec(stack: ReleaseStack, target: ReleaseTarget): string {
         },
       },
     ],
+    ...(hook ? { Hooks: [{ BeforeAllowTraffic: hook }, { AfterAllowTraffic: hook }] } : {}),
   });
 }
 

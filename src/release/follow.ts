@@ -2,7 +2,9 @@ import { CallBudget, type Clock, systemClock } from '../clock.js';
 import { ExitCode } from '../errors.js';
 import type { ReleaseContext } from './context.js';
 import { consoleLink, getDeployment } from './deployment.js';
+import { HEALTH_WINDOW_MINUTES, type VersionHealth } from './health.js';
 import { exitCodeOf, outcomeOf, type ReleaseOutcome } from './outcome.js';
+import type { SmokeReport } from './smoke-report.js';
 import type { ReleaseSnapshot } from './snapshot.js';
 import { type AliasTraffic, getAliasTraffic } from './versions.js';
 import { WATCH_TIMING, watchDeployment } from './watch.js';
@@ -47,6 +49,10 @@ export interface ReleaseResult {
   /** What the alias serves at the end, percent per version. */
   traffic?: Record<string, number> | undefined;
   error?: { code?: string | undefined; message?: string | undefined } | undefined;
+  /** The smoke-test hook's steps and results (BeforeAllowTraffic, AfterAllowTraffic), from its logs. */
+  smokeTest?: SmokeReport | undefined;
+  /** Each version's requests, errors, p50Ms and p99Ms behind the alias at the end, over `windowMinutes`. */
+  health?: { windowMinutes: number; versions: VersionHealth[] } | undefined;
   exitCode: number;
 }
 
@@ -170,6 +176,8 @@ export function releaseResult(
     },
     traffic: extra.traffic?.percent,
     error: snapshot.error,
+    smokeTest: snapshot.smokeTest,
+    health: snapshot.health ? { windowMinutes: HEALTH_WINDOW_MINUTES, versions: snapshot.health } : undefined,
     // A rollback that did not get through leaves both versions serving: that is a failure, whatever stopped the shift.
     exitCode:
       extra.rollback && extra.rollback.status !== 'Succeeded' ? ExitCode.RELEASE_FAILED : exitCodeOf(outcome),

@@ -1,6 +1,8 @@
 import type { DeploymentInfo, LambdaTarget } from '@aws-sdk/client-codedeploy';
 import type { AlarmState } from './alarms.js';
 import { declaredVersions, isInFlight } from './deployment.js';
+import type { VersionHealth } from './health.js';
+import type { SmokeReport } from './smoke-report.js';
 import { type NextStep, nextStep, type ReleaseStrategy, trafficPlan } from './strategy.js';
 import type { AliasTraffic } from './versions.js';
 
@@ -37,6 +39,10 @@ export interface ReleaseSnapshot {
   rollbackDeploymentId?: string | undefined;
   rollbackOf?: string | undefined;
   error?: { code?: string | undefined; message?: string | undefined } | undefined;
+  /** The smoke-test hook's steps and results, from its logs (once a hook has run). */
+  smokeTest?: SmokeReport | undefined;
+  /** Each version's requests, errors and latency behind the alias over the last minutes (old, new). */
+  health?: VersionHealth[] | undefined;
   /** When it was taken (local clock). */
   takenAt: number;
   /**
@@ -55,6 +61,8 @@ export interface RawState {
   alarms: AlarmState[];
   /** When we first saw traffic on the new version (fallback for the step schedule). */
   firstShiftSeenAt?: number | undefined;
+  smoke?: SmokeReport | undefined;
+  health?: VersionHealth[] | undefined;
 }
 
 function time(date: Date | undefined): number | undefined {
@@ -103,6 +111,8 @@ export function computeSnapshot(raw: RawState, now: number, clockOffsetMs = 0): 
     error: info?.errorInformation
       ? { code: info.errorInformation.code, message: info.errorInformation.message }
       : undefined,
+    smokeTest: raw.smoke,
+    health: raw.health,
     takenAt: now,
     clockOffsetMs,
   };
@@ -110,5 +120,15 @@ export function computeSnapshot(raw: RawState, now: number, clockOffsetMs = 0): 
 
 /** What changed between two snapshots, as the keys the plain renderer and the loop care about. */
 export function fingerprint(s: ReleaseSnapshot): string {
-  return JSON.stringify([s.status, s.newPercent, s.hooks, s.alarms, s.rollbackDeploymentId, s.error?.code]);
+  return JSON.stringify([
+    s.status,
+    s.newPercent,
+    s.hooks,
+    s.alarms,
+    s.rollbackDeploymentId,
+    s.error?.code,
+    s.smokeTest?.steps.length,
+    s.smokeTest?.results.length,
+    s.health,
+  ]);
 }

@@ -9,6 +9,10 @@ export interface ReleaseStack {
   deploymentGroup: string;
   /** The version the last `deploy` published (may be absent on stacks deployed before the output existed). */
   newVersion?: string | undefined;
+  /** The function's log group (absent on stacks deployed before the output existed). */
+  logGroupName?: string | undefined;
+  /** The smoke-test hook (BeforeAllowTraffic/AfterAllowTraffic) and its log group; absent on older stacks. */
+  smokeHook?: { functionName: string; logGroupName?: string | undefined } | undefined;
 }
 
 const REQUIRED = [OUTPUTS.functionName, OUTPUTS.codeDeployApplication, OUTPUTS.codeDeployDeploymentGroup];
@@ -31,5 +35,12 @@ export function releaseStackFromOutputs(stackName: string, outputs: StackOutputs
     application: outputs[OUTPUTS.codeDeployApplication] as string,
     deploymentGroup: outputs[OUTPUTS.codeDeployDeploymentGroup] as string,
     newVersion: outputs[OUTPUTS.newVersion] || undefined,
+    logGroupName: outputs[OUTPUTS.logGroupName] || undefined,
+    smokeHook: outputs[OUTPUTS.smokeHookFunctionName]
+      ? {
+          functionName: outputs[OUTPUTS.smokeHookFunctionName] as string,
+          logGroupName: outputs[OUTPUTS.smokeHookLogGroupName] || undefined,
+        }
+      : undefined,
   };
 }

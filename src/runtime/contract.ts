@@ -42,6 +42,26 @@ export const API_ROUTES = [
   { path: '/items/{id}', methods: ['GET', 'PUT', 'PATCH', 'DELETE'] },
 ] as const;
 
+/**
+ * A write-free route the function answers when invoked directly (never routed by API Gateway): the release's
+ * smoke test checks it before any traffic moves (src/runtime/smoke-hook.ts). Answers 200 with the version.
+ */
+export const HEALTH_PATH = '/health';
+
+/** Environment variables of the smoke-test hook function (src/runtime/smoke-hook.ts). */
+export const SMOKE_HOOK_ENV = {
+  /** The function whose target version the hook invokes. */
+  targetFunction: 'TARGET_FUNCTION',
+  /** SMOKE_CHECKS values: which built-in checks run before the user's own smoke module, if any. */
+  checks: 'SMOKE_CHECKS',
+} as const;
+
+/** Values of SMOKE_HOOK_ENV.checks: the items API's checks, or only "GET /items neither errors nor 5xx". */
+export const SMOKE_CHECKS = { itemsApi: 'items-api', ownHandler: 'own-handler' } as const;
+
+/** The file name of a user's own smoke module inside the hook's bundle directory (next to index.mjs). */
+export const SMOKE_MODULE_FILE = 'smoke.mjs';
+
 /** One CORS configuration for API Gateway's preflight answers and the handler's own headers. */
 export const CORS = {
   allowOrigin: '*',

@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { authorizeWrite } from './access.js';
 import { readConfig } from './config.js';
-import { WRITE_METHODS } from './contract.js';
+import { HEALTH_PATH, WRITE_METHODS } from './contract.js';
 import { methodNotAllowed, toErrorResult } from './errors.js';
 import { createItemsApi } from './items-api.js';
 import { ItemsRepository } from './items-repository.js';
@@ -51,6 +51,17 @@ export async function handler(
 
   let result: APIGatewayProxyResult;
   try {
+    if (path === HEALTH_PATH && request.method === 'GET') {
+      // Never routed by API Gateway: the release hook invokes the version directly. Reads and writes nothing.
+      return withCommonHeaders(
+        {
+          statusCode: 200,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ status: 'ok', version: process.env.AWS_LAMBDA_FUNCTION_VERSION ?? null }),
+        },
+        { method: request.method, requestId, allowOrigin: config.corsAllowOrigin },
+      );
+    }
     const route = matchRoute(request.event);
     if (request.method === 'OPTIONS') {
       result = preflightResult(route.methods);

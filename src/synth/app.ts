@@ -45,7 +45,9 @@ export async function synthesizeStack(
   env: ResolvedEnvironment,
   options: SynthOptions = {},
 ): Promise<SynthResult> {
-  const code = await prepareHandlerCode(env.handler, options.projectDir ?? process.cwd());
+  const code = await prepareHandlerCode(env.handler, options.projectDir ?? process.cwd(), undefined, {
+    smokeTest: env.smokeTest,
+  });
   try {
     let built: ReturnType<typeof createApp>;
     let assembly: ReturnType<cdk.App['synth']>;

@@ -12,7 +12,9 @@ import { prepareHandlerCode } from './handler-code.js';
 try {
   const file = projectFilePath();
   const env = resolveEnvironment(await loadProject(file), contextValue('environment'));
-  const code = await prepareHandlerCode(env.handler, path.dirname(file));
+  const code = await prepareHandlerCode(env.handler, path.dirname(file), undefined, {
+    smokeTest: env.smokeTest,
+  });
   try {
     // No outdir: the App takes CDK_OUTDIR from the CLI, and the CLI's context (CDK_CONTEXT_JSON) too.
     createApp(env, code).app.synth();

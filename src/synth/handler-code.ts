@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError, UserError } from '../errors.js';
+import { SMOKE_CHECKS, SMOKE_MODULE_FILE } from '../runtime/contract.js';
 import { LAMBDA_BUNDLE_OPTIONS } from './lambda-bundle.js';
 import type { HandlerCode } from './stack.js';
 
@@ -33,17 +34,90 @@ export async function prepareHandlerCode(
   handler: string | undefined,
   projectDir: string,
   directory = path.join(packageRoot(), 'dist', 'runtime'),
+  smoke: { smokeTest?: string | undefined; hookDirectory?: string } = {},
 ): Promise<PreparedCode> {
-  if (handler) return bundleUserHandler(path.resolve(projectDir, handler));
+  const hookDirectory = smoke.hookDirectory ?? path.join(packageRoot(), 'dist', 'smoke-hook');
+  const checks = handler ? SMOKE_CHECKS.ownHandler : SMOKE_CHECKS.itemsApi;
+  requireBuilt(hookDirectory, 'smoke-test hook');
+  const hook = await prepareHook(hookDirectory, smoke.smokeTest && path.resolve(projectDir, smoke.smokeTest));
+  try {
+    if (handler) {
+      const code = await bundleUserHandler(path.resolve(projectDir, handler));
+      return {
+        ...code,
+        hook: { directory: hook.directory, checks },
+        dispose: both(code.dispose, hook.dispose),
+      };
+    }
+    requireBuilt(directory, 'built-in handler');
+  } catch (error) {
+    await hook.dispose();
+    throw error;
+  }
+  return {
+    directory,
+    handler: BUILT_IN_HANDLER,
+    hook: { directory: hook.directory, checks },
+    dispose: hook.dispose,
+  };
+}
+
+function requireBuilt(directory: string, what: string): void {
   if (!existsSync(path.join(directory, 'index.mjs'))) {
-    throw new UserError(`The built-in handler bundle ${path.join(directory, 'index.mjs')} is missing.`, {
+    throw new UserError(`The ${what} bundle ${path.join(directory, 'index.mjs')} is missing.`, {
       suggestion: 'Run `npm run build` in the serverless-infra package, then synth again.',
     });
   }
-  return { directory, handler: BUILT_IN_HANDLER, dispose: async () => {} };
 }
 
-async function bundleUserHandler(entry: string): Promise<PreparedCode> {
+const both = (a: () => Promise<void>, b: () => Promise<void>) => async () => {
+  await Promise.all([a(), b()]);
+};
+
+/**
+ * The hook's directory: the package's prebuilt bundle, or (with a smoke test module) a temporary copy of it
+ * with the user's module bundled next to it as smoke.mjs, which the hook imports when present.
+ */
+async function prepareHook(
+  built: string,
+  smokeTest: string | undefined,
+): Promise<{ directory: string; dispose(): Promise<void> }> {
+  if (!smokeTest) return { directory: built, dispose: async () => {} };
+  if (!existsSync(smokeTest)) {
+    throw new UsageError(
+      `The smoke test ${smokeTest} (\`smokeTest\` in the project file) does not exist.`,
+      'Fix the path in serverless-infra.json (relative to that file), or run `serverless-infra init --smoke-test PATH`.',
+    );
+  }
+  const { build } = await import('esbuild');
+  const directory = await mkdtemp(path.join(tmpdir(), 'serverless-infra-smoke-'));
+  const dispose = () => rm(directory, { recursive: true, force: true });
+  try {
+    await copyFile(path.join(built, 'index.mjs'), path.join(directory, 'index.mjs'));
+    const result = await build({
+      entryPoints: [smokeTest],
+      ...LAMBDA_BUNDLE_OPTIONS,
+      outfile: path.join(directory, SMOKE_MODULE_FILE),
+      metafile: true,
+      logLevel: 'silent',
+      absWorkingDir: path.dirname(smokeTest),
+    });
+    const exports = Object.values(result.metafile.outputs)[0]?.exports ?? [];
+    if (!exports.includes('smoke') && !exports.includes('default')) {
+      throw new UsageError(
+        `The smoke test ${smokeTest} exports no \`smoke\` function (it exports: ${exports.join(', ') || 'nothing'}).`,
+        'Export it as `export async function smoke({ invoke }) { ... }` (docs/release.md).',
+      );
+    }
+    return { directory, dispose };
+  } catch (error) {
+    await dispose();
+    if (error instanceof UserError) throw error;
+    throw bundlingError(smokeTest, error);
+  }
+}
+
+async function bundleUserHandler(entry: string): Promise<Omit<PreparedCode, 'hook'>> {
   if (!existsSync(entry)) {
     throw new UsageError(
       `The handler file ${entry} (\`handler\` in the project file) does not exist.`,

@@ -47,6 +47,15 @@ export const RESOURCE_WILDCARD_ALLOW_LIST: readonly ResourceWildcard[] = [
       'S3 server access log delivery names its own objects under the configured storage-access/ prefix.',
   },
   {
+    id: 'smoke-hook-invokes-versions',
+    actions: ['lambda:InvokeFunction'],
+    resource: /^<ComputeFunction[0-9A-F]{8}\.Arn>:\*$/,
+    resourceTypes: ['AWS::IAM::Policy'],
+    reason:
+      "The release's smoke hook invokes the version a shift moves to, known only when the shift starts: " +
+      "the function's ARN with any version qualifier (never another function).",
+  },
+  {
     id: 'key-policy-self',
     actions: 'any',
     resource: /^\*$/,

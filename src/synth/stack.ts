@@ -5,7 +5,7 @@ import type { Construct } from 'constructs';
 import { securitySettings, securityWarnings } from '../auth/settings.js';
 import type { ResolvedEnvironment } from '../config/schema.js';
 import { throttlingOf } from '../config/throttling.js';
-import { RUNTIME_ENV, WRITE_AUTH } from '../runtime/contract.js';
+import { RUNTIME_ENV, type SMOKE_CHECKS, WRITE_AUTH } from '../runtime/contract.js';
 import { LIVE_ALIAS, OUTPUTS, type OutputName, PARAMETERS, STACK_TAGS } from '../stack-contract.js';
 import { requireCdk } from './cdk-modules.js';
 import { Api } from './constructs/api.js';
@@ -18,6 +18,7 @@ import { Notifications } from './constructs/notifications.js';
 import { Observability } from './constructs/observability.js';
 import { ORIGIN_KEY_HEADER, OriginLock } from './constructs/origin-lock.js';
 import { Release } from './constructs/release.js';
+import { SmokeHook } from './constructs/smoke-hook.js';
 import { Storage } from './constructs/storage.js';
 import { Waf } from './constructs/waf.js';
 import { acknowledgeAllowListedWildcards } from './iam-allow-list.js';
@@ -27,10 +28,17 @@ const { Annotations, CfnCondition, CfnOutput, CfnParameter, Fn, Stack, Tags } = 
   'aws-cdk-lib/core',
 ) as typeof cdk;
 
-/** The Lambda code: a directory holding the bundle, and the handler inside it. */
+/** The Lambda code: a directory holding the bundle, and the handler inside it; and the release's smoke hook. */
 export interface HandlerCode {
   directory: string;
   handler: string;
+  hook: HookCode;
+}
+
+/** The smoke-test hook's bundle (index.mjs, and smoke.mjs when the user has one) and its built-in checks. */
+export interface HookCode {
+  directory: string;
+  checks: (typeof SMOKE_CHECKS)[keyof typeof SMOKE_CHECKS];
 }
 
 export interface ServerlessStackProps extends StackProps {
@@ -53,6 +61,7 @@ export class ServerlessStack extends Stack {
   readonly originLock: OriginLock;
   readonly observability: Observability;
   readonly release: Release;
+  readonly smokeHook: SmokeHook;
   /** Absent under `auth: none` (never in Production). */
   readonly auth: Auth | undefined;
   /** Absent when WAF is off (the default outside Production). */
@@ -151,6 +160,14 @@ export class ServerlessStack extends Stack {
       releaseConfig: env.releaseStrategy,
       alarms: [this.observability.aliasErrors, this.observability.api5xx],
     });
+    this.smokeHook = new SmokeHook(this, 'SmokeHook', {
+      code: Code.fromAsset(props.code.hook.directory, { exclude: ['**', '!index.mjs', '!smoke.mjs'] }),
+      checks: props.code.hook.checks,
+      target: this.compute.function,
+      deploymentGroup: this.release.deploymentGroup,
+      codeDeployRole: this.release.serviceRole,
+      retainData,
+    });
 
     this.addOutputs();
     // synth and deploy print construct warnings: open writes or no WAF in Production never pass unnoticed.
@@ -182,6 +199,9 @@ export class ServerlessStack extends Stack {
       newVersion: this.compute.function.currentVersion.version,
       codeDeployApplication: this.release.application.applicationName,
       codeDeployDeploymentGroup: this.release.deploymentGroup.deploymentGroupName,
+      logGroupName: this.compute.logGroup.logGroupName,
+      smokeHookFunctionName: this.smokeHook.function.functionName,
+      smokeHookLogGroupName: this.smokeHook.logGroup.logGroupName,
       // Read by `serverless-infra user add` and `token` (absent under `auth: none`).
       ...(this.auth
         ? { userPoolId: this.auth.userPool.userPoolId, userPoolClientId: this.auth.client.userPoolClientId }

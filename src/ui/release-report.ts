@@ -63,11 +63,16 @@ export function outcomeLines(result: ReleaseResult, reattach: string): string[] 
       ];
     case 'stopped':
       return [`${style.yellow('■')} Deployment ${result.deploymentId} was stopped${rollback}. ${serves}`];
-    case 'failed':
+    case 'failed': {
+      const smoke = result.smokeTest?.results.find((r) => r.status === 'Failed');
       return [
         `${style.red('✖')} Deployment ${result.deploymentId} failed${rollback}. ${serves}`,
+        ...(smoke
+          ? [`  The smoke test failed in ${smoke.event}: ${smoke.reason ?? 'no reason logged'}`]
+          : []),
         ...(result.error?.message ? [`  ${result.error.code ?? 'Error'}: ${result.error.message}`] : []),
       ];
+    }
     case 'detached':
       return [
         `Detached: deployment ${result.deploymentId} goes on. Re-attach: ${reattach}; stop it and roll back: serverless-infra rollback`,

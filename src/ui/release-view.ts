@@ -1,4 +1,5 @@
 import type { ReleaseView } from '../release/follow.js';
+import type { VersionHealth } from '../release/health.js';
 import type { ReleaseSnapshot } from '../release/snapshot.js';
 import { style } from './style.js';
 import { rendererMode } from './terminal.js';
@@ -86,11 +87,39 @@ export function renderLive(s: ReleaseSnapshot, now: number, title: string): stri
     `  ${'Step'.padEnd(7)}${stepLine(s, now)}`,
     `  ${'Hooks'.padEnd(7)}${hooksLine(s)}`,
     `  ${'Alarms'.padEnd(7)}${alarmsLine(s)}`,
+    ...healthLines(s),
     `  ${'Status'.padEnd(7)}${s.status}  ${style.dim('elapsed')} ${elapsed(s, now)}`,
   ];
+  if (s.smokeTest?.steps.length) lines.push(`  ${'Smoke'.padEnd(7)}${smokeLine(s)}`);
+  const failed = s.smokeTest?.results.find((r) => r.status === 'Failed');
+  if (failed) lines.push(`  ${style.red('✖')} smoke test (${failed.event}): ${failed.reason ?? 'failed'}`);
   if (s.error?.message)
     lines.push(`  ${style.red('!')} ${s.error.code ? `${s.error.code}: ` : ''}${s.error.message}`);
   return lines;
+}
+
+/** One version's health: "v2  120 req  3 err (2.5 %)  p50 12 ms  p99 48 ms". */
+export function healthText(h: VersionHealth): string {
+  if (h.requests === 0) return `v${h.version}  no requests`;
+  const rate = h.errorRate === null ? '' : ` (${pct(Math.round(h.errorRate * 1000) / 10)})`;
+  const errors = `${h.errors} err${rate}`;
+  const ms = (v: number | null) => (v === null ? '-' : `${v} ms`);
+  return `v${h.version}  ${h.requests} req  ${h.errors > 0 ? style.red(errors) : errors}  p50 ${ms(h.p50Ms)}  p99 ${ms(h.p99Ms)}`;
+}
+
+function healthLines(s: ReleaseSnapshot): string[] {
+  if (!s.health?.length) return [];
+  return s.health.map((h, i) => `  ${(i === 0 ? 'Health' : '').padEnd(7)}${healthText(h)}`);
+}
+
+/** The smoke hook's steps of the latest hook run: "GET /health ✔  GET /items ✖". */
+function smokeLine(s: ReleaseSnapshot): string {
+  const steps = s.smokeTest?.steps ?? [];
+  const latest = steps.at(-1)?.event;
+  return steps
+    .filter((step) => step.event === latest)
+    .map((step) => `${step.step} ${step.passed ? style.green('✔') : style.red('✖')}`)
+    .join('  ');
 }
 
 /** Without a terminal: one line per change, timestamped. */
@@ -112,6 +141,17 @@ export function plainLines(prev: ReleaseSnapshot | undefined, s: ReleaseSnapshot
     const before = prev?.alarms.find((a) => a.name === alarm.name)?.state;
     if (before !== alarm.state && alarm.state !== 'UNKNOWN')
       out.push(`${at} alarm ${alarm.name} ${alarm.state}`);
+  }
+  if (s.health?.length && JSON.stringify(prev?.health) !== JSON.stringify(s.health)) {
+    out.push(`${at} health ${s.health.map(healthText).join(' | ')}`);
+  }
+  for (const step of s.smokeTest?.steps.slice(prev?.smokeTest?.steps.length ?? 0) ?? []) {
+    const what = step.detail ? `: ${step.detail}` : '';
+    out.push(`${at} smoke ${step.event} ${step.step} ${step.passed ? 'passed' : 'failed'}${what}`);
+  }
+  for (const result of s.smokeTest?.results.slice(prev?.smokeTest?.results.length ?? 0) ?? []) {
+    const why = result.reason ? `: ${result.reason}` : '';
+    out.push(`${at} smoke test ${result.event} ${result.status}${why}`);
   }
   if (s.error?.message && prev?.error?.message !== s.error.message) {
     out.push(`${at} ${s.error.code ?? 'error'}: ${s.error.message}`);

@@ -76,6 +76,9 @@ export function checkResponse(
   const protocol = model.metadata.protocol;
   if (status >= 300) return checkError(model, operation, protocol, body, errorType);
   if (!op.output) return [];
+  // An output whose body is one blob member (Lambda Invoke's Payload: the function's answer, any bytes).
+  const output = model.shapes[op.output.shape] as { payload?: string } | undefined;
+  if (output?.payload) return [];
   const problems: string[] = [];
   if (protocol === 'query') {
     const parsed = new XMLParser({ parseTagValue: false, ignoreAttributes: true, trimValues: false }).parse(

@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient, CreateDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appSpec } from '../../src/release/deployment.js';
@@ -143,5 +144,38 @@ describe("watchDeployment against the fake's CodeDeploy", () => {
     expect(detached).toBe(true);
     expect(snapshot.inFlight).toBe(true);
     expect(fake.state.codedeploy.activeDeployments()).toContain(id);
+  });
+
+  it("reads each version's health with one GetMetricData a minute, every call counted within 40 a minute", async () => {
+    const id = await start('LambdaLinear10PercentEvery1Minute');
+    const made: { name: string; at: number }[] = [];
+    const seen: ReleaseSnapshot[] = [];
+    const { snapshot } = await watchDeployment({
+      // CloudWatch through the fake, which answers the percentiles moto lacks.
+      clients: { ...release.context.clients, cloudwatch: new CloudWatchClient(fake.sdkConfig) },
+      stack: release.context.stack,
+      deploymentId: id,
+      alarmNames: release.context.group.alarmNames,
+      onSnapshot: (s) => seen.push(s),
+      clock: release.clock,
+      serverNow: release.context.serverNow,
+      onCall: (name) => made.push({ name, at: fake.clock.now() }),
+    });
+    expect(snapshot.status).toBe('Succeeded');
+    const reads = made.filter((c) => c.name === 'GetMetricData');
+    // About ten minutes of linear shift: a reading a minute (while the budget allows) and one at the end.
+    expect(reads.length).toBeGreaterThanOrEqual(8);
+    for (const [i, read] of reads.entries()) {
+      if (i > 0 && i < reads.length - 1) expect(read.at - reads[i - 1]!.at).toBeGreaterThanOrEqual(60_000);
+    }
+    for (const { at } of made) {
+      expect(made.filter((c) => c.at >= at && c.at < at + 60_000).length).toBeLessThanOrEqual(40);
+    }
+    // Nobody called the function: both versions are shown, with no requests.
+    expect(snapshot.health).toEqual([
+      { version: '1', requests: 0, errors: 0, errorRate: null, p50Ms: null, p99Ms: null },
+      { version: '2', requests: 0, errors: 0, errorRate: null, p50Ms: null, p99Ms: null },
+    ]);
+    expect(seen.some((s) => s.health !== undefined && s.inFlight)).toBe(true);
   });
 });

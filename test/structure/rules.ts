@@ -24,6 +24,7 @@ const SERVICES = [
   'environment',
   'aws',
   'prompts',
+  'logs',
 ];
 const CLI_EDGE = ['commands', 'base-command.ts', 'flags.ts', 'hooks'];
 

@@ -46,14 +46,15 @@ describe('serverless-infra synth', () => {
       terminationProtection: true,
       parameters: ['LiveAliasVersion'],
     });
-    expect(summary.resourcesByType['AWS::Lambda::Function']).toBe(1);
+    // The items API's function and the release's smoke-test hook.
+    expect(summary.resourcesByType['AWS::Lambda::Function']).toBe(2);
     // The format, not the stack's contents: the resource types are the stack's business.
     expect(jsonShape({ ...summary, resourcesByType: {} })).toMatchSnapshot();
     expect(summary.resourceCount).toBe(
       Object.values(summary.resourcesByType as Record<string, number>).reduce((a, b) => a + b, 0),
     );
-    expect(summary.assets).toHaveLength(1);
-    expect(summary.assets[0].packaging).toBe('zip');
+    expect(summary.assets).toHaveLength(2);
+    expect(summary.assets.map((a: { packaging: string }) => a.packaging)).toEqual(['zip', 'zip']);
     const template = path.join(dir, 'out', 'ServerlessInfra-Production.template.json');
     // Measured as deploy sends it (compact JSON), the size CloudFormation's 51,200-byte limit applies to.
     const compact = JSON.stringify(JSON.parse(readFileSync(template, 'utf8')));

@@ -15,6 +15,12 @@ const ref = (json: TemplateJson, type: string) => ({ Ref: only(json, type)[0] })
 const getAtt = (json: TemplateJson, type: string, attr: string) => ({
   'Fn::GetAtt': [only(json, type)[0], attr],
 });
+/** The items API's function (the stack also holds the release's smoke-test hook function). */
+function handlerFunction(json: TemplateJson) {
+  const found = resourcesOf(json, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('ComputeFunction'));
+  if (found.length !== 1) throw new Error(`expected one ComputeFunction, found ${found.length}`);
+  return found[0]!;
+}
 const bucketId = (json: TemplateJson, name: string) =>
   resourcesOf(json, 'AWS::S3::Bucket').find(([, r]) => r.Properties?.BucketName === name)![0];
 
@@ -146,7 +152,7 @@ describe('Compute', () => {
         },
       },
     });
-    const fn = only(json, 'AWS::Lambda::Function')[1];
+    const fn = handlerFunction(json)[1];
     const logGroupId = (fn.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(json.Resources[logGroupId]).toMatchObject({
       Type: 'AWS::Logs::LogGroup',
@@ -166,8 +172,8 @@ describe('Compute', () => {
   });
 
   it('reserved concurrency only when configured', () => {
-    const production = only(synthesized(PRODUCTION).json, 'AWS::Lambda::Function')[1];
-    const development = only(synthesized(DEVELOPMENT).json, 'AWS::Lambda::Function')[1];
+    const production = handlerFunction(synthesized(PRODUCTION).json)[1];
+    const development = handlerFunction(synthesized(DEVELOPMENT).json)[1];
     expect(production.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
     expect(development.Properties).toHaveProperty('ReservedConcurrentExecutions', 5);
   });
@@ -399,6 +405,9 @@ describe('Release wiring', () => {
         'NewVersion',
         'CodeDeployApplication',
         'CodeDeployDeploymentGroup',
+        'LogGroupName', // logs (issue 15)
+        'SmokeHookFunctionName', // the release's smoke-test hook and its logs (issue 15)
+        'SmokeHookLogGroupName',
         'UserPoolId', // user add / token (issue 8)
         'UserPoolClientId',
       ].sort(),
@@ -425,7 +434,7 @@ describe('Security', () => {
 
   it('the Lambda role has exactly what the handler uses', () => {
     const { json } = synthesized(PRODUCTION);
-    const [, fn] = only(json, 'AWS::Lambda::Function');
+    const [, fn] = handlerFunction(json);
     const roleId = (fn.Properties!.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
     const policies = resourcesOf(json, 'AWS::IAM::Policy').filter(([, p]) =>
       JSON.stringify(p.Properties!.Roles).includes(`"${roleId}"`),
@@ -549,5 +558,131 @@ describe('Synthesizer', () => {
     expect(artifact.assumeRoleArn).toBeUndefined();
     expect(artifact.environment.region).toBe('us-east-1');
     expect(artifact.environment.account).toBe('unknown-account');
+  });
+});
+
+describe('Smoke hook (issue 15)', () => {
+  const statementsOf = (json: TemplateJson, roleId: string) =>
+    resourcesOf(json, 'AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties!.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap(
+        ([, p]) =>
+          (p.Properties!.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> })
+            .Statement,
+      );
+
+  it("its role may invoke only the handler's versions, report only to this deployment group, log only to its own group", () => {
+    const { json } = synthesized(PRODUCTION);
+    const [hookId, hook] = resourcesOf(json, 'AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('SmokeHookFunction'),
+    )!;
+    const [handlerId] = handlerFunction(json);
+    const group = only(json, 'AWS::CodeDeploy::DeploymentGroup')[0];
+    const roleId = (hook.Properties!.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const statements = statementsOf(json, roleId).map((s) => ({
+      actions: [s.Action].flat(),
+      resource: JSON.stringify(s.Resource),
+    }));
+    expect(statements.flatMap((s) => s.actions).sort()).toEqual(
+      [
+        'codedeploy:GetDeploymentTarget',
+        'codedeploy:ListDeploymentTargets',
+        'codedeploy:PutLifecycleEventHookExecutionStatus',
+        'lambda:InvokeFunction',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ].sort(),
+    );
+    const on = (action: string) => statements.find((s) => s.actions.includes(action))!.resource;
+    expect(on('lambda:InvokeFunction')).toBe(
+      JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [handlerId, 'Arn'] }, ':*']] }),
+    );
+    expect(on('codedeploy:PutLifecycleEventHookExecutionStatus')).toContain(`{"Ref":"${group}"}`);
+    expect(on('codedeploy:PutLifecycleEventHookExecutionStatus')).toContain(':deploymentgroup:');
+    const logGroup = (hook.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    expect(on('logs:PutLogEvents')).toBe(JSON.stringify({ 'Fn::GetAtt': [logGroup, 'Arn'] }));
+    expect(hook.Properties!.Environment).toEqual({
+      Variables: { TARGET_FUNCTION: { Ref: handlerId }, SMOKE_CHECKS: 'items-api' },
+    });
+    expect(json.Outputs.SmokeHookFunctionName!.Value).toEqual({ Ref: hookId });
+    expect(json.Outputs.SmokeHookLogGroupName!.Value).toEqual({ Ref: logGroup });
+  });
+
+  it("CodeDeploy's service role may invoke the hook, and nothing else more", () => {
+    const { json } = synthesized(PRODUCTION);
+    const [hookId] = resourcesOf(json, 'AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('SmokeHookFunction'),
+    )!;
+    const group = only(json, 'AWS::CodeDeploy::DeploymentGroup')[1];
+    const serviceRole = (group.Properties!.ServiceRoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    expect(statementsOf(json, serviceRole)).toEqual([
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        Resource: { 'Fn::GetAtt': [hookId, 'Arn'] },
+      }),
+    ]);
+  });
+});
+
+describe('Alarms (issue 15): what decides whether a shift rolls back', () => {
+  // One minute, one datapoint, any error: a canary's 10 % must be enough to trip it within the bake time.
+  const DECISION = {
+    Statistic: 'Sum',
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 1,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    // A minute without traffic (a quiet canary) is not a failure: no rollback for silence.
+    TreatMissingData: 'notBreaching',
+  };
+
+  it.each([PRODUCTION, DEVELOPMENT])(
+    '$name: the alias errors alarm — threshold, period, missing data, action',
+    (env) => {
+      const { template, json } = synthesized(env);
+      const [fnId] = handlerFunction(json);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...DECISION,
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: Match.arrayWith([
+          { Name: 'FunctionName', Value: { Ref: fnId } },
+          {
+            Name: 'Resource',
+            Value: { 'Fn::Join': ['', [{ Ref: fnId }, ':live']] },
+          },
+        ]),
+        AlarmActions: [{ Ref: only(json, 'AWS::SNS::Topic')[0] }],
+      });
+    },
+  );
+
+  it.each([PRODUCTION, DEVELOPMENT])(
+    '$name: the API 5xx alarm — threshold, period, missing data, action',
+    (env) => {
+      const { template, json } = synthesized(env);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...DECISION,
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5XXError',
+        Dimensions: Match.arrayWith([
+          Match.objectLike({ Name: 'ApiName' }),
+          Match.objectLike({ Name: 'Stage' }),
+        ]),
+        AlarmActions: [{ Ref: only(json, 'AWS::SNS::Topic')[0] }],
+      });
+    },
+  );
+
+  it('exactly these two alarms, each with only the alarm action (no OK or insufficient-data actions)', () => {
+    const { json } = synthesized(PRODUCTION);
+    const alarms = resourcesOf(json, 'AWS::CloudWatch::Alarm');
+    expect(alarms.map(([, a]) => a.Properties!.MetricName).sort()).toEqual(['5XXError', 'Errors']);
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties!.OKActions).toBeUndefined();
+      expect(alarm.Properties!.InsufficientDataActions).toBeUndefined();
+      expect(alarm.Properties!.ActionsEnabled ?? true).toBe(true);
+      expect(alarm.Properties!.DatapointsToAlarm).toBeUndefined();
+    }
   });
 });

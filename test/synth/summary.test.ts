@@ -23,13 +23,19 @@ describe('synth summary', () => {
     const summary = summarize(result);
     const template = JSON.parse(readFileSync(summary.templateFile, 'utf8'));
     expect(summary.resourceCount).toBe(Object.keys(template.Resources).length);
-    expect(summary.resourcesByType['AWS::Lambda::Function']).toBe(1);
+    // The items API's function and the release's smoke-test hook.
+    expect(summary.resourcesByType['AWS::Lambda::Function']).toBe(2);
     // As deploy sends it (compact JSON): the size CloudFormation's inline limit applies to, not the indented file.
     expect(summary.templateBytes).toBe(Buffer.byteLength(JSON.stringify(template)));
     expect(summary.templateBytes).toBeLessThan(readFileSync(summary.templateFile).length);
     expect(summary.inlineTemplateLimit).toBe(INLINE_TEMPLATE_LIMIT);
     expect(summary.assets).toEqual([
       expect.objectContaining({ name: 'Compute/Function/Code', packaging: 'zip', bytes: expect.any(Number) }),
+      expect.objectContaining({
+        name: 'SmokeHook/Function/Code',
+        packaging: 'zip',
+        bytes: expect.any(Number),
+      }),
     ]);
     expect(summary.assets[0]!.bytes).toBeGreaterThan(0);
     expect(summary.warnings).toEqual([

@@ -12,8 +12,12 @@ import type { ServerlessStack } from '../../src/synth/stack.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.join(here, 'fixtures');
-/** A stand-in for dist/runtime (the built-in bundle). */
-export const RUNTIME_CODE = { directory: path.join(FIXTURES, 'runtime'), handler: 'index.handler' };
+/** A stand-in for dist/runtime (the built-in bundle) and dist/smoke-hook (the release's smoke-test hook). */
+export const RUNTIME_CODE = {
+  directory: path.join(FIXTURES, 'runtime'),
+  handler: 'index.handler',
+  hook: { directory: path.join(FIXTURES, 'smoke-hook'), checks: 'items-api' as const },
+};
 
 export const PRODUCTION: ResolvedEnvironment = {
   name: 'Production',

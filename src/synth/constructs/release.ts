@@ -28,6 +28,8 @@ export interface ReleaseProps {
 export class Release extends Construct {
   readonly application: codedeploy.LambdaApplication;
   readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
+  /** CodeDeploy's service role for the group (the smoke hook lets it invoke the hook function). */
+  readonly serviceRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: ReleaseProps) {
     super(scope, id);
@@ -54,6 +56,7 @@ export class Release extends Construct {
         }),
       },
     });
+    this.serviceRole = role;
 
     this.application = new LambdaApplication(this, 'Application');
     this.deploymentGroup = new LambdaDeploymentGroup(this, 'DeploymentGroup', {

@@ -17,6 +17,7 @@ export interface SourceCall {
 const SERVICES: Record<string, string> = {
   '@aws-sdk/client-cloudformation': 'cloudformation',
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
+  '@aws-sdk/client-cloudwatch-logs': 'logs',
   '@aws-sdk/client-codedeploy': 'codedeploy',
   '@aws-sdk/client-cognito-identity-provider': 'cognito-idp',
   '@aws-sdk/client-dynamodb': 'dynamodb',

@@ -16,6 +16,7 @@ const PACKAGES: Record<string, { pkg: string; client: string }> = {
   },
   dynamodb: { pkg: '@aws-sdk/client-dynamodb', client: 'DynamoDBClient' },
   lambda: { pkg: '@aws-sdk/client-lambda', client: 'LambdaClient' },
+  logs: { pkg: '@aws-sdk/client-cloudwatch-logs', client: 'CloudWatchLogsClient' },
   sns: { pkg: '@aws-sdk/client-sns', client: 'SNSClient' },
   sts: { pkg: '@aws-sdk/client-sts', client: 'STSClient' },
 };
@@ -123,5 +124,11 @@ function toSdk(model: Model, shapeName: string, value: unknown): unknown {
 /** The SDK's parsed output without its $metadata. */
 export function withoutMetadata(output: unknown): unknown {
   const { $metadata: _metadata, ...rest } = output as Record<string, unknown>;
-  return rest;
+  // A blob payload (Lambda Invoke's Payload) parses to bytes: compared as the text the fixture holds.
+  return Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [
+      key,
+      value instanceof Uint8Array ? new TextDecoder().decode(value) : value,
+    ]),
+  );
 }

@@ -116,13 +116,20 @@ export function serializeOutput(
       const shape = shapeName ? (model.shapes[shapeName] as Shape) : undefined;
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       const body: Record<string, unknown> = {};
+      // An output whose body is one member (Lambda Invoke's Payload blob): that member's bytes as they are.
+      const payload = (shape as { payload?: string } | undefined)?.payload;
+      let raw: string | undefined;
+      let status = httpStatus ?? op.http.responseCode ?? 200;
       for (const [key, item] of Object.entries((value ?? {}) as Record<string, unknown>)) {
         const member = shape?.members?.[key];
         if (!member || item === undefined) continue;
-        if (member.location === 'header') headers[(member.locationName ?? key).toLowerCase()] = String(item);
+        if (key === payload) raw = String(item);
+        else if (member.location === 'header')
+          headers[(member.locationName ?? key).toLowerCase()] = String(item);
+        else if (member.location === 'statusCode') status = Number(item);
         else if (!member.location) body[key] = toJson(model, member.shape, item);
       }
-      return { status: httpStatus ?? op.http.responseCode ?? 200, headers, body: JSON.stringify(body) };
+      return { status, headers, body: raw ?? JSON.stringify(body) };
     }
     default:
       throw new Error(`replaying ${model.metadata.protocol} (${model.service}) is not implemented`);

@@ -1,3 +1,6 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   CancelUpdateStackCommand,
   type Capability,
@@ -23,6 +26,7 @@ import {
   GetDeploymentTargetCommand,
   ListDeploymentsCommand,
   ListDeploymentTargetsCommand,
+  PutLifecycleEventHookExecutionStatusCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import {
@@ -32,6 +36,7 @@ import {
   GetAccountSettingsCommand,
   GetAliasCommand,
   GetFunctionConcurrencyCommand,
+  InvokeCommand,
   LambdaClient,
   ListVersionsByFunctionCommand,
   PublishVersionCommand,
@@ -79,7 +84,11 @@ export function clientsFor(fake: FakeAws): Clients {
 /** The SDK's answer as the comparison reads it: the parsed output, or the error's name, message and status. */
 export async function capture(call: Promise<unknown>): Promise<Answer> {
   try {
-    const { $metadata: _, ...output } = (await call) as Record<string, unknown>;
+    const { $metadata: _, ...answer } = (await call) as Record<string, unknown>;
+    // A blob payload (Lambda Invoke's) compared as its text.
+    const output = Object.fromEntries(
+      Object.entries(answer).map(([k, v]) => [k, v instanceof Uint8Array ? new TextDecoder().decode(v) : v]),
+    );
     return { output };
   } catch (error) {
     const e = error as Error & { $metadata?: { httpStatusCode?: number } };
@@ -1195,6 +1204,97 @@ export const SCENARIOS: Scenario[] = [
       return [
         await capture(c.sts.send(new GetCallerIdentityCommand({}))),
         skip('an assumed role: the fake answers every call as the one user of the account (no AssumeRole)'),
+      ];
+    },
+  },
+  {
+    fixture: 'lambda/invoke.json',
+    // The thrown error's payload also carries the stack (`trace`), as the Node.js runtime's does.
+    ours: ['Payload'],
+    async drive(c) {
+      const { lambda } = c.fake.state;
+      for (let v = 1; v <= 4; v++) {
+        const inline = `exports.handler = async (event) => { if (event.path === '/boom') throw new Error('boom'); return { statusCode: 200, body: JSON.stringify({ items: [] }) }; }; // ${v}`;
+        lambda.putFunction({
+          FunctionName: 'my-function',
+          Runtime: 'nodejs22.x',
+          Handler: 'index.handler',
+          code: { sha256: `invoke-code-${v}`, size: inline.length, inline },
+        });
+        lambda.publishVersion('my-function');
+      }
+      const invoke = (path: string) =>
+        capture(
+          c.lambda.send(
+            new InvokeCommand({
+              FunctionName: 'my-function',
+              Qualifier: '4',
+              Payload: new TextEncoder().encode(JSON.stringify({ path })),
+            }),
+          ),
+        );
+      const answered = await invoke('/items');
+      const threw = await invoke('/boom');
+      // The answer's payload is the function's own: exactly the fixture's (the thrown error's is `ours` above).
+      if (
+        (answered.output as { Payload?: string })?.Payload !== '{"statusCode":200,"body":"{\\"items\\":[]}"}'
+      ) {
+        throw new Error(`unexpected payload ${JSON.stringify(answered.output)}`);
+      }
+      return [answered, threw];
+    },
+  },
+  {
+    fixture: 'codedeploy/put-lifecycle-event-hook-execution-status.json',
+    // An opaque token CodeDeploy makes up: the fixture's value is ours too.
+    ours: ['lifecycleEventHookExecutionId'],
+    async drive(c) {
+      releaseSetUp(c);
+      // The hook function writes the event CodeDeploy invokes it with to a file: the test answers for it.
+      const file = path.join(tmpdir(), `hook-event-${process.pid}-${Date.now()}.json`);
+      const inline = `exports.handler = async (event) => { require('fs').writeFileSync(${JSON.stringify(file)}, JSON.stringify(event)); };`;
+      c.fake.state.lambda.putFunction({
+        FunctionName: 'my-hook',
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        code: { sha256: 'hook-code', size: inline.length, inline },
+      });
+      const appSpec = {
+        version: 0.0,
+        Resources: [
+          {
+            'my-function': {
+              Type: 'AWS::Lambda::Function',
+              Properties: { Name: 'my-function', Alias: 'live', CurrentVersion: '3', TargetVersion: '4' },
+            },
+          },
+        ],
+        Hooks: [{ BeforeAllowTraffic: 'my-hook' }],
+      };
+      const { deploymentId } = await c.codedeploy.send(
+        new CreateDeploymentCommand({
+          applicationName: 'my-app',
+          deploymentGroupName: 'my-group',
+          revision: { revisionType: 'AppSpecContent', appSpecContent: { content: JSON.stringify(appSpec) } },
+        }),
+      );
+      await c.fake.clock.advance(2000);
+      let event: { LifecycleEventHookExecutionId?: string } = {};
+      for (let i = 0; i < 100 && !event.LifecycleEventHookExecutionId; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        if (existsSync(file)) event = JSON.parse(readFileSync(file, 'utf8'));
+      }
+      rmSync(file, { force: true });
+      return [
+        await capture(
+          c.codedeploy.send(
+            new PutLifecycleEventHookExecutionStatusCommand({
+              deploymentId,
+              lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId,
+              status: 'Succeeded',
+            }),
+          ),
+        ),
       ];
     },
   },

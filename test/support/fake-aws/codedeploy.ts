@@ -16,6 +16,10 @@ const MINUTE = 60_000;
 /** Time from CreateDeployment to the first traffic shift and between the end steps (fake ms). */
 const START_DELAY_MS = 1000;
 const ALARM_POLL_MS = 30_000;
+/** "The Lambda function must report back within one hour or the deployment fails" (AppSpec 'hooks' section). */
+const HOOK_TIMEOUT_MS = 60 * MINUTE;
+
+type HookEvent = 'BeforeAllowTraffic' | 'AfterAllowTraffic';
 
 interface Step {
   atMs: number;
@@ -85,6 +89,10 @@ interface Deployment {
   targetStatus: LifecycleEvent['status'];
   targetUpdatedAt: number;
   lifecycleEvents: LifecycleEvent[];
+  /** The AppSpec's Hooks: the Lambda function CodeDeploy invokes at each of these lifecycle events. */
+  hooks: Partial<Record<HookEvent, string>>;
+  /** The hook CodeDeploy has invoked and waits on (PutLifecycleEventHookExecutionStatus). */
+  hookExecution?: { id: string; event: HookEvent; then: () => void };
 }
 
 interface Application {
@@ -225,6 +233,8 @@ export class CodeDeployService {
         return this.#listDeployments(params);
       case 'StopDeployment':
         return this.#stopDeployment(params.deploymentId, params.autoRollbackEnabled);
+      case 'PutLifecycleEventHookExecutionStatus':
+        return this.#putHookStatus(params);
       case 'ListDeploymentTargets': {
         const deployment = this.#deployment(params.deploymentId);
         return { targetIds: [targetId(deployment)] };
@@ -418,7 +428,7 @@ export class CodeDeployService {
       | 'alias'
       | 'currentVersion'
       | 'targetVersion'
-    > & { rollbackInfo?: Deployment['rollbackInfo'] },
+    > & { rollbackInfo?: Deployment['rollbackInfo']; hooks?: Deployment['hooks'] },
   ): string {
     const { clock } = this.deps;
     const id = `d-${randomBytes(16)
@@ -431,6 +441,7 @@ export class CodeDeployService {
       id,
       status: 'Created',
       createTime: clock.now(),
+      hooks: input.hooks ?? {},
       percent: 0,
       targetStatus: 'Pending',
       targetUpdatedAt: clock.now(),
@@ -449,12 +460,10 @@ export class CodeDeployService {
 
   #begin(deployment: Deployment): void {
     if (deployment.status !== 'Created') return;
-    const { clock, lambda } = this.deps;
+    const { clock } = this.deps;
     deployment.status = 'InProgress';
     deployment.startTime = clock.now();
     this.#setTarget(deployment, 'InProgress');
-    const [before, allow] = deployment.lifecycleEvents as [LifecycleEvent, LifecycleEvent, LifecycleEvent];
-    Object.assign(before, { status: 'Skipped', startTime: clock.now(), endTime: clock.now() });
     deployment.servedBefore = this.#servedVersion(deployment);
     const problem = this.#validateTarget(deployment);
     if (problem) {
@@ -466,6 +475,13 @@ export class CodeDeployService {
       );
       return;
     }
+    // Before any traffic moves: the BeforeAllowTraffic hook, when the AppSpec names one.
+    this.#runHook(deployment, 'BeforeAllowTraffic', () => this.#allowTraffic(deployment));
+  }
+
+  #allowTraffic(deployment: Deployment): void {
+    const { clock, lambda } = this.deps;
+    const [, allow] = deployment.lifecycleEvents as [LifecycleEvent, LifecycleEvent, LifecycleEvent];
     Object.assign(allow, { status: 'InProgress', startTime: clock.now() });
     const steps = PREDEFINED_CONFIGS[deployment.deploymentConfigName] as Step[];
     for (const step of steps) {
@@ -500,10 +516,94 @@ export class CodeDeployService {
 
   #complete(deployment: Deployment): void {
     const { clock } = this.deps;
-    const [, allow, after] = deployment.lifecycleEvents as [LifecycleEvent, LifecycleEvent, LifecycleEvent];
+    const [, allow] = deployment.lifecycleEvents as [LifecycleEvent, LifecycleEvent, LifecycleEvent];
     Object.assign(allow, { status: 'Succeeded', endTime: clock.now() });
-    Object.assign(after, { status: 'Skipped', startTime: clock.now(), endTime: clock.now() });
-    this.#finish(deployment, 'Succeeded');
+    this.#runHook(deployment, 'AfterAllowTraffic', () => this.#finish(deployment, 'Succeeded'));
+  }
+
+  /**
+   * A lifecycle event with its hook: CodeDeploy invokes the AppSpec's function for it with `{DeploymentId,
+   * LifecycleEventHookExecutionId}` and waits for PutLifecycleEventHookExecutionStatus (AppSpec 'hooks'
+   * section for Lambda; PutLifecycleEventHookExecutionStatus, API reference). Succeeded goes on; Failed, an
+   * invocation that fails, or no answer within an hour fails the event and the deployment
+   * (ErrorCode HOOK_EXECUTION_FAILURE, API reference; the message is the fake's own). Without a hook the
+   * event is Skipped.
+   */
+  #runHook(deployment: Deployment, name: HookEvent, then: () => void): void {
+    const { clock, lambda } = this.deps;
+    const event = deployment.lifecycleEvents.find((e) => e.lifecycleEventName === name) as LifecycleEvent;
+    const hook = deployment.hooks[name];
+    if (!hook) {
+      Object.assign(event, { status: 'Skipped', startTime: clock.now(), endTime: clock.now() });
+      then();
+      return;
+    }
+    Object.assign(event, { status: 'InProgress', startTime: clock.now() });
+    const id = randomUUID();
+    deployment.hookExecution = { id, event: name, then };
+    const fail = (why: string) => {
+      if (deployment.hookExecution?.id !== id) return;
+      this.#hookFailed(deployment, name, hook, why);
+    };
+    const payload = Buffer.from(
+      JSON.stringify({ DeploymentId: deployment.id, LifecycleEventHookExecutionId: id }),
+    );
+    // Invoked without waiting for it, as CodeDeploy does: the answer comes through the API.
+    lambda.invoke(hook, undefined, payload).then(
+      (result) => {
+        if (result.functionError) fail(`the function failed: ${result.payload.slice(0, 200)}`);
+      },
+      (error: Error) => fail(`it could not be invoked: ${error.message}`),
+    );
+    clock.schedule(HOOK_TIMEOUT_MS, () => fail('no status was reported within one hour'));
+  }
+
+  #hookFailed(deployment: Deployment, name: HookEvent, hook: string, why: string): void {
+    const event = deployment.lifecycleEvents.find((e) => e.lifecycleEventName === name) as LifecycleEvent;
+    deployment.hookExecution = undefined;
+    Object.assign(event, { status: 'Failed', endTime: this.deps.clock.now() });
+    this.#finish(
+      deployment,
+      'Failed',
+      {
+        code: 'HOOK_EXECUTION_FAILURE',
+        message: `The ${name} lifecycle event hook ${hook} failed: ${why}.`,
+      },
+      'DEPLOYMENT_FAILURE',
+    );
+  }
+
+  #putHookStatus(params: Params): Params {
+    const deployment = this.#deployment(params.deploymentId);
+    const execution = deployment.hookExecution;
+    if (!execution || execution.id !== params.lifecycleEventHookExecutionId) {
+      if (ACTIVE.includes(deployment.status) && !execution) {
+        throw new AwsError(
+          'InvalidLifecycleEventHookExecutionIdException',
+          `A lifecycle event hook execution ID ${params.lifecycleEventHookExecutionId} is invalid.`,
+        );
+      }
+      throw new AwsError(
+        'LifecycleEventAlreadyCompletedException',
+        `The lifecycle event ${params.lifecycleEventHookExecutionId} of deployment ${deployment.id} has already completed.`,
+      );
+    }
+    if (params.status !== 'Succeeded' && params.status !== 'Failed') {
+      throw new AwsError(
+        'InvalidLifecycleEventHookExecutionStatusException',
+        'The result of a Lambda validation function that verifies a lifecycle event is invalid. It should return Succeeded or Failed.',
+      );
+    }
+    const hook = deployment.hooks[execution.event] as string;
+    if (params.status === 'Failed') {
+      this.#hookFailed(deployment, execution.event, hook, 'it reported Failed');
+    } else {
+      const event = deployment.lifecycleEvents.find((e) => e.lifecycleEventName === execution.event);
+      Object.assign(event as LifecycleEvent, { status: 'Succeeded', endTime: this.deps.clock.now() });
+      deployment.hookExecution = undefined;
+      execution.then();
+    }
+    return { lifecycleEventHookExecutionId: execution.id };
   }
 
   #servedVersion(deployment: Deployment): string | undefined {
@@ -581,6 +681,7 @@ export class CodeDeployService {
     const { clock } = this.deps;
     deployment.status = status;
     deployment.completeTime = clock.now();
+    deployment.hookExecution = undefined;
     if (error) deployment.errorInformation = error;
     this.#setTarget(deployment, status === 'Succeeded' ? 'Succeeded' : 'Failed');
     for (const event of deployment.lifecycleEvents) {
@@ -611,12 +712,15 @@ export class CodeDeployService {
           d.createTime <= deployment.createTime,
       )
       .at(-1);
+    const revision = previous?.revision ?? deployment.revision;
     const rollbackId = this.#start({
       applicationName: deployment.applicationName,
       deploymentGroupName: deployment.deploymentGroupName,
       deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
       creator: 'codeDeployRollback',
-      revision: previous?.revision ?? deployment.revision,
+      revision,
+      // The revision redeployed brings its hooks: they check the version traffic goes back to.
+      hooks: parseAppSpec(revision).hooks,
       autoRollbackConfiguration: { enabled: false, events: [] },
       functionName: deployment.functionName,
       alias: deployment.alias,
@@ -782,7 +886,7 @@ function revisionView(revision: Params): Params {
 /** The Lambda AppSpec (JSON content): one AWS::Lambda::Function resource with Name/Alias/Current/TargetVersion. */
 function parseAppSpec(
   revision: Params,
-): Pick<Deployment, 'functionName' | 'alias' | 'currentVersion' | 'targetVersion'> {
+): Pick<Deployment, 'functionName' | 'alias' | 'currentVersion' | 'targetVersion' | 'hooks'> {
   const invalid = (why: string) =>
     new AwsError('InvalidRevisionException', `The AppSpec content is invalid: ${why}`);
   if (revision.revisionType !== 'AppSpecContent' && revision.revisionType !== 'String') {
@@ -804,10 +908,21 @@ function parseAppSpec(
   for (const key of ['Name', 'Alias', 'CurrentVersion', 'TargetVersion']) {
     if (properties[key] === undefined || properties[key] === '') throw invalid(`missing Properties.${key}`);
   }
+  // "Hooks": [{"BeforeAllowTraffic": "fn"}, {"AfterAllowTraffic": "fn"}] (AppSpec 'hooks' section, Lambda).
+  const hooks: Deployment['hooks'] = {};
+  for (const entry of (spec.Hooks ?? spec.hooks ?? []) as Params[]) {
+    for (const [event, fn] of Object.entries(entry ?? {})) {
+      if (event !== 'BeforeAllowTraffic' && event !== 'AfterAllowTraffic') {
+        throw invalid(`${event} is not a lifecycle event hook of a Lambda deployment`);
+      }
+      hooks[event] = String(fn);
+    }
+  }
   return {
     functionName: String(properties.Name),
     alias: String(properties.Alias),
     currentVersion: String(properties.CurrentVersion),
     targetVersion: String(properties.TargetVersion),
+    hooks,
   };
 }

@@ -7,6 +7,7 @@ import type { CodeDeployService } from './codedeploy.js';
 import { AwsError } from './errors.js';
 import { Faults, type TransientFaultOptions } from './faults.js';
 import { type LambdaService, lambdaOperation } from './lambda.js';
+import { asksPercentiles, percentileResults } from './lambda-invoke.js';
 import { type Params, parseQuery, queryError, queryResponse } from './protocols.js';
 import { accessKeyFor, type ScopedServices, type ScopeKey, Scopes, scopeOfRequest } from './scope.js';
 import { TAGGING_TARGET_PREFIX, taggingOperation } from './tagging.js';
@@ -157,8 +158,16 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const faults = new Faults();
   if (options.lagReadsPolls) faults.lagReads(options.lagReadsPolls);
   if (options.transientFaults) faults.transientFaults(options.transientFaults);
+  // A function run by Invoke reaches the fake (set once the server listens) and moto like the CLI does.
+  let functionEnvFor: (key: ScopeKey) => Record<string, string> = () => ({});
   const scopes = new Scopes(
-    { clock, faults, motoEndpoint, resourceDurations: options.resourceDurations ?? {} },
+    {
+      clock,
+      faults,
+      motoEndpoint,
+      resourceDurations: options.resourceDurations ?? {},
+      awsEnvFor: (key) => functionEnvFor(key),
+    },
     { region, accountId },
   );
   faults.stackBusyHandler = (stackName, forMs, status) =>
@@ -208,6 +217,12 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const service = serviceOf(request, body);
     if (!CONTROL_PLANE.has(service)) {
       count(service, request.method ?? 'GET');
+      if (
+        service === 'monitoring' &&
+        String(request.headers['x-amz-target'] ?? '').endsWith('.GetMetricData')
+      ) {
+        return getMetricData(request, response, body, motoEndpoint as string);
+      }
       return proxyToMoto(request, response, body, motoEndpoint as string);
     }
     const scope = scopeOfRequest(String(request.headers.authorization ?? ''), scopes.defaults);
@@ -314,6 +329,25 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     }
     try {
       faults.checkCall(operation, 'TooManyRequestsException', 429);
+      if (operation === 'Invoke') {
+        const name = decodeURIComponent(url.pathname.split('/')[3] ?? '');
+        const answer = await lambda.invoke(name, url.searchParams.get('Qualifier') ?? undefined, body);
+        const tail = String(request.headers['x-amz-log-type'] ?? '') === 'Tail';
+        send(200, answer.payload, {
+          'content-type': 'application/json',
+          'x-amz-executed-version': answer.version,
+          ...(answer.functionError ? { 'x-amz-function-error': answer.functionError } : {}),
+          // LogType Tail: the last 4 KB of the invocation's log, base64 (Invoke, API reference).
+          ...(tail
+            ? {
+                'x-amz-log-result': Buffer.from(answer.logLines.join('\n'))
+                  .subarray(-4096)
+                  .toString('base64'),
+              }
+            : {}),
+        });
+        return;
+      }
       const input: Params = body.length ? JSON.parse(body.toString()) : {};
       const result = await lambda.handle(request.method ?? 'GET', url.pathname, url.searchParams, input);
       const text = result.body === undefined ? '' : JSON.stringify(result.body);
@@ -373,9 +407,11 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       AWS_ENDPOINT_URL_S3: dataPlane,
       AWS_ENDPOINT_URL_DYNAMODB: dataPlane,
       AWS_ENDPOINT_URL_SNS: dataPlane,
-      AWS_ENDPOINT_URL_CLOUDWATCH: dataPlane,
+      // Through the fake, which passes everything on to moto but the percentile statistics moto lacks.
+      AWS_ENDPOINT_URL_CLOUDWATCH: endpoint,
       AWS_ENDPOINT_URL_KMS: dataPlane,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: dataPlane,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: dataPlane,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_REGION: scopeRegion,
@@ -394,6 +430,11 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     maxAttempts: 3,
   });
   const env = envFor({});
+  functionEnvFor = (key) => ({
+    ...envFor(key),
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  });
 
   return {
     endpoint,
@@ -490,6 +531,47 @@ function asAwsError(error: unknown): AwsError {
     500,
     'Receiver',
   );
+}
+
+/**
+ * CloudWatch GetMetricData (JSON protocol): moto's answer, with the percentile queries moto cannot answer
+ * (it fails the whole request) answered by the fake from the datapoints its Invoke wrote (lambda-invoke.ts).
+ */
+async function getMetricData(
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: Buffer,
+  moto: string,
+): Promise<void> {
+  const input = JSON.parse(body.toString() || '{}');
+  if (!asksPercentiles(input)) return proxyToMoto(request, response, body, moto);
+  const { results, rest } = percentileResults(input);
+  let fromMoto: Record<string, unknown>[] = [];
+  if (rest.length > 0) {
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).filter(
+        ([k, v]) => typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k),
+      ),
+    ) as Record<string, string>;
+    const answer = await fetch(moto, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...input, MetricDataQueries: rest }),
+    });
+    const text = await answer.text();
+    if (!answer.ok) {
+      response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' }).end(text);
+      return;
+    }
+    fromMoto = (JSON.parse(text).MetricDataResults ?? []) as Record<string, unknown>[];
+  }
+  const order = (input.MetricDataQueries as { Id: string }[]).map((q) => q.Id);
+  const all = [...fromMoto, ...results].sort(
+    (a, b) => order.indexOf(String(a.Id)) - order.indexOf(String(b.Id)),
+  );
+  response
+    .writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': crypto.randomUUID() })
+    .end(JSON.stringify({ MetricDataResults: all, Messages: [] }));
 }
 
 /** Data-plane requests sent to the fake (instead of moto directly) are passed on unchanged. */

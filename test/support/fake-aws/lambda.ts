@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { AwsError } from './errors.js';
+import { type InvocationResult, type InvokeDeps, runInvocation } from './lambda-invoke.js';
 import { partitionOf } from './partition.js';
 import { lambdaTimestamp, type Params } from './protocols.js';
 
@@ -65,7 +66,9 @@ export interface FunctionInput {
   KMSKeyArn?: string;
   TracingConfig?: { Mode?: string };
   Architectures?: string[];
-  code: { sha256: string; size: number };
+  /** The package's hash and size, and its bytes (a zip) or inline source when known: Invoke runs them. */
+  code: { sha256: string; size: number; zip?: Buffer; inline?: string };
+  LoggingConfig?: { LogGroup?: string; LogFormat?: string };
   ReservedConcurrentExecutions?: number;
   Tags?: Record<string, string>;
 }
@@ -87,15 +90,21 @@ const fingerprint = (config: FunctionConfig) =>
 
 export class LambdaService {
   #functions = new Map<string, LambdaFunction>();
+  /** Code packages by CodeSha256 (what Invoke runs); kept out of every configuration the API answers. */
+  #code = new Map<string, { zip?: Buffer; inline?: string }>();
+  /** Alias invocations so far, by alias ARN: the weighted split is applied in turn, deterministically. */
+  #aliasInvocations = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
     private readonly region: string,
     private readonly accountId: string,
+    private readonly invokeDeps?: Omit<InvokeDeps, 'region' | 'now'>,
   ) {}
 
   reset(): void {
     this.#functions.clear();
+    this.#aliasInvocations.clear();
   }
 
   functionArn(name: string): string {
@@ -130,7 +139,10 @@ export class LambdaService {
       PackageType: 'Zip',
       Architectures: input.Architectures ?? ['x86_64'],
       EphemeralStorage: { Size: 512 },
-      LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${input.FunctionName}` },
+      LoggingConfig: {
+        LogFormat: input.LoggingConfig?.LogFormat ?? 'Text',
+        LogGroup: input.LoggingConfig?.LogGroup ?? `/aws/lambda/${input.FunctionName}`,
+      },
       SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
       ...(input.Runtime
         ? {
@@ -140,6 +152,9 @@ export class LambdaService {
           }
         : {}),
     };
+    if (input.code.zip || input.code.inline !== undefined) {
+      this.#code.set(input.code.sha256, { zip: input.code.zip, inline: input.code.inline });
+    }
     if (existing) {
       existing.latest = latest;
       existing.reservedConcurrency = input.ReservedConcurrentExecutions;
@@ -251,6 +266,61 @@ export class LambdaService {
 
   hasFunction(name: string): boolean {
     return this.#functions.has(this.#name(name));
+  }
+
+  /**
+   * Runs a function (RequestResponse): the version the qualifier names, or for an alias the version its
+   * routing picks — the extra version's weight applied in turn (Lambda picks at random; the fake is
+   * deterministic, so a test knows how many requests each version gets).
+   */
+  async invoke(
+    nameOrArn: string,
+    qualifier: string | undefined,
+    event: Buffer,
+  ): Promise<InvocationResult & { version: string }> {
+    const [base, inline] = splitQualifier(nameOrArn);
+    const fn = this.#function(base);
+    const wanted = qualifier ?? inline;
+    const alias = wanted ? fn.aliases.get(wanted) : undefined;
+    const version = alias ? this.#routedVersion(alias) : (wanted ?? '$LATEST');
+    const config = version === '$LATEST' ? fn.latest : fn.versions.find((v) => v.Version === version);
+    if (!config) throw this.#notFound(`Function not found: ${fn.latest.FunctionArn}:${wanted}`);
+    const code = this.#code.get(config.CodeSha256);
+    if (!code || !this.invokeDeps) {
+      throw new AwsError(
+        'ServiceException',
+        `The fake has no code for ${config.FunctionName}:${version} to run`,
+        500,
+      );
+    }
+    const result = await runInvocation(
+      {
+        functionName: config.FunctionName,
+        functionArn: fn.latest.FunctionArn,
+        version,
+        qualifier: wanted,
+        alias: alias?.Name,
+        handler: config.Handler ?? 'index.handler',
+        timeoutSeconds: config.Timeout,
+        memoryMb: config.MemorySize,
+        environment: config.Environment?.Variables ?? {},
+        logGroup: config.LoggingConfig.LogGroup,
+        codeSha256: config.CodeSha256,
+        code,
+      },
+      event,
+      { ...this.invokeDeps, region: this.region, now: () => Date.now() + this.clock.skewMs },
+    );
+    return { ...result, version };
+  }
+
+  #routedVersion(alias: Alias): string {
+    const [extra, weight] = Object.entries(alias.RoutingConfig?.AdditionalVersionWeights ?? {})[0] ?? [];
+    if (extra === undefined || !weight) return alias.FunctionVersion;
+    const n = this.#aliasInvocations.get(alias.AliasArn) ?? 0;
+    this.#aliasInvocations.set(alias.AliasArn, n + 1);
+    // The n-th call goes to the extra version when the running share of it crosses a whole request.
+    return Math.floor((n + 1) * weight) > Math.floor(n * weight) ? extra : alias.FunctionVersion;
   }
 
   // --- restJson1 API ---
@@ -458,6 +528,7 @@ const OPERATIONS: [string, RegExp, string][] = [
   ['GET', /^\/2015-03-31\/functions\/?$/, 'ListFunctions'],
   ['POST', /^\/2015-03-31\/functions\/?$/, 'CreateFunction'],
   ['POST', route(`${FUNCTION}/versions`), 'PublishVersion'],
+  ['POST', route(`${FUNCTION}/invocations`), 'Invoke'],
   ['GET', route(`${FUNCTION}/versions`), 'ListVersionsByFunction'],
   ['POST', route(`${FUNCTION}/aliases`), 'CreateAlias'],
   ['GET', route(`${FUNCTION}/aliases`), 'ListAliases'],

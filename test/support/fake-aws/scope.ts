@@ -30,6 +30,8 @@ export interface SharedDeps {
   faults: Faults;
   motoEndpoint: string;
   resourceDurations: Record<string, number>;
+  /** What a function run by Invoke gets for its own AWS calls: endpoints and the account's credentials. */
+  awsEnvFor: (key: ScopeKey) => Record<string, string>;
 }
 
 /** Access keys the fake reads as another account's: `AKIA` + the 12-digit account + `FAKE` (20 characters). */
@@ -82,7 +84,10 @@ export class Scopes {
 function create(key: ScopeKey, shared: SharedDeps): ScopedServices {
   const { clock, faults, motoEndpoint, resourceDurations } = shared;
   const { region, accountId } = key;
-  const lambda = new LambdaService(clock, region, accountId);
+  const lambda = new LambdaService(clock, region, accountId, {
+    awsEnv: () => shared.awsEnvFor(key),
+    motoEndpoint,
+  });
   const codedeploy = new CodeDeployService({ clock, faults, lambda, region, accountId, motoEndpoint });
   const cloudformation = new CloudFormationService({
     clock,

@@ -222,6 +222,7 @@ export async function createResource(
         KMSKeyArn: props.KmsKeyArn,
         TracingConfig: props.TracingConfig,
         Architectures: props.Architectures,
+        LoggingConfig: props.LoggingConfig,
         ReservedConcurrentExecutions:
           props.ReservedConcurrentExecutions === undefined
             ? undefined
@@ -464,10 +465,17 @@ function genericResource(
   return { physicalId, attributes };
 }
 
-async function functionCode(ctx: ProvisionContext, code: Json): Promise<{ sha256: string; size: number }> {
+async function functionCode(
+  ctx: ProvisionContext,
+  code: Json,
+): Promise<{ sha256: string; size: number; zip?: Buffer; inline?: string }> {
   if (code.ZipFile !== undefined) {
     const bytes = Buffer.from(String(code.ZipFile));
-    return { sha256: createHash('sha256').update(bytes).digest('base64'), size: bytes.length };
+    return {
+      sha256: createHash('sha256').update(bytes).digest('base64'),
+      size: bytes.length,
+      inline: String(code.ZipFile),
+    };
   }
   if (code.S3Bucket && code.S3Key) {
     try {
@@ -475,7 +483,7 @@ async function functionCode(ctx: ProvisionContext, code: Json): Promise<{ sha256
       const bytes = Buffer.from(
         await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
       );
-      return { sha256: createHash('sha256').update(bytes).digest('base64'), size: bytes.length };
+      return { sha256: createHash('sha256').update(bytes).digest('base64'), size: bytes.length, zip: bytes };
     } catch (error) {
       const e = error as Error;
       throw new ResourceFailure(
