@@ -201,6 +201,22 @@ describe('first deploy', () => {
     expect(ui.text).toMatch(/CREATE_COMPLETE {2}Fn/);
   });
 
+  it('a stack that reaches CREATE_COMPLETE without its outputs (moto, after an ExecuteChangeSet answered 500) fails the deploy', async () => {
+    const { Outputs: _none, ...withoutOutputs } = deployedStack('CREATE_COMPLETE', '');
+    cfn
+      .on(DescribeStacksCommand)
+      .rejectsOnce(missing())
+      .resolves({ Stacks: [withoutOutputs] });
+    changeSet([{ action: 'Add', id: 'Fn', type: 'AWS::Lambda::Function' }]);
+    eventHistory(cfn, [
+      [event(STACK, 'CREATE_COMPLETE'), event(STACK, 'CREATE_IN_PROGRESS', 'User Initiated')],
+    ]);
+    const failure = await deploy(source(), new RecordingUi(), fast).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(UserError);
+    expect((failure as UserError).code).toBe('DeployIncomplete');
+    expect((failure as Error).message).toMatch(/reached CREATE_COMPLETE but has no .*NewVersion.* outputs?/);
+  });
+
   it('treats REVIEW_IN_PROGRESS as a new stack (CREATE)', async () => {
     cfn
       .on(DescribeStacksCommand)
