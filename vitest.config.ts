@@ -8,7 +8,7 @@ export default defineConfig({
     // Most files wait on child processes (the built binary, moto, tmux) rather than compute: more files at
     // once than cores (vitest's default is cores - 1, one file at a time on a 2-core machine). No test may
     // depend on the machine's speed, so this is also how CI checks that none does.
-    maxWorkers: Math.max(3, availableParallelism()),
+    maxWorkers: Math.max(4, availableParallelism()),
     hookTimeout: 60_000,
     // The SDK's Node.js 22 notice would repeat in every test process (bin/run.js silences it the same way).
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
