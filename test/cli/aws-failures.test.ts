@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, handlerProject, runCli } from '../helpers/cli.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
+import { freePort } from '../support/moto.js';
 
 /** Each command that reads or changes AWS, with what it needs to get that far without a prompt. */
 const COMMANDS: string[][] = [
@@ -56,9 +57,7 @@ beforeAll(async () => {
   });
   htmlEndpoint = await listen(html);
   // A port that was just free: nothing listens there.
-  const closed = createServer();
-  closedEndpoint = await listen(closed);
-  await new Promise((resolve) => closed.close(resolve));
+  closedEndpoint = `http://127.0.0.1:${await freePort()}`;
   fake = await startFakeAws({ region: 'eu-west-1', accountId: '444455556666' });
 });
 

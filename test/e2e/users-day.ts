@@ -25,7 +25,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, ROOT, runCli } from '../helpers/cli.js';
+import { type CliResult, initDevelopment, ROOT, runCli } from '../helpers/cli.js';
 import { jsonShape } from '../helpers/json-shape.js';
 import { type FakeAws, type FakeAwsOptions, startFakeAws } from '../support/fake-aws/index.js';
 
@@ -100,24 +100,7 @@ export function usersDay(day: Day): void {
 
   describe(`a user's day, end to end: ${day.name}`, () => {
     it('init: the project file from flags, without prompts', async () => {
-      const init = result(
-        await cli(
-          'init',
-          '--environment',
-          'Development',
-          '--email',
-          'ops@example.com',
-          '--region',
-          'eu-west-1',
-          '--stack-name',
-          STACK,
-          '--release-strategy',
-          'canary',
-          '--handler',
-          'handler.mjs',
-          '--json',
-        ),
-      );
+      const init = result(await cli(...initDevelopment(STACK), '--json'));
       expect(init).toBeTypeOf('object');
       const file = JSON.parse(await readFile(path.join(dir, 'serverless-infra.json'), 'utf8'));
       expect(file.environments.Development).toMatchObject({

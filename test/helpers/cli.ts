@@ -149,3 +149,22 @@ export async function handlerProject(
   );
   return dir;
 }
+
+/** `init` of a Development environment in eu-west-1 from flags, with the project's own `handler.mjs`. */
+export function initDevelopment(stackName: string, strategy = 'canary'): string[] {
+  return [
+    'init',
+    '--environment',
+    'Development',
+    '--email',
+    'ops@example.com',
+    '--region',
+    'eu-west-1',
+    '--stack-name',
+    stackName,
+    '--release-strategy',
+    strategy,
+    '--handler',
+    'handler.mjs',
+  ];
+}

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, type CliResult, cleanEnv, ROOT, runCli } from '../helpers/cli.js';
+import { BIN, type CliResult, cleanEnv, initDevelopment, ROOT, runCli } from '../helpers/cli.js';
 import { pauseAtFirstStep } from '../helpers/fake-time.js';
 import { Terminal } from '../helpers/tmux.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
@@ -96,22 +96,7 @@ beforeAll(async () => {
   fake = await startFakeAws({ region: 'eu-west-1', accountId: '100000000015', timeScale: TIME_SCALE });
   dir = await mkdtemp(path.join(tmpdir(), 'si-smoke-hook-'));
   await writeFile(path.join(dir, 'handler.mjs'), handlerSource(200, '{"items":[]}'));
-  const init = await cli(
-    'init',
-    '--environment',
-    'Development',
-    '--email',
-    'ops@example.com',
-    '--region',
-    'eu-west-1',
-    '--stack-name',
-    STACK,
-    '--release-strategy',
-    'canary',
-    '--handler',
-    'handler.mjs',
-    '--json',
-  );
+  const init = await cli(...initDevelopment(STACK), '--json');
   expect(init.code, init.stderr).toBe(0);
   functionName = (await deploy()).FunctionName as string;
 }, 120_000);
