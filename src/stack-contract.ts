@@ -59,6 +59,12 @@ export function logsBucketName(resourceId: string): string {
   return `cf-serverless-logs-${resourceId}`;
 }
 
+/**
+ * CloudFormation's limit on a template sent inline (TemplateBody, 51,200 bytes: CreateChangeSet API reference);
+ * larger ones go by TemplateURL from the staging bucket. synth reports against it, deploy and diff decide by it.
+ */
+export const TEMPLATE_BODY_LIMIT = 51_200;
+
 /** The toolkit stack: one per account and region, holding the staging bucket (no `cdk bootstrap`). */
 export const TOOLKIT_STACK_NAME = 'ServerlessInfraToolkit';
 

@@ -1,11 +1,12 @@
 import type { AwsClients } from '../aws/clients.js';
+import { TEMPLATE_BODY_LIMIT } from '../stack-contract.js';
 import type { Interaction } from '../ui/interaction.js';
 import { uploadTemplate } from './assets.js';
 import { type ChangeRow, createChangeSet, deleteChangeSet, formatChangeRows } from './change-set.js';
 import { planStack, type StackHooks } from './engine.js';
 import { callerIdentity } from './identity.js';
 import { reviewSecurity } from './security-review.js';
-import { type StackSource, TEMPLATE_BODY_LIMIT, templateBody, templateHash } from './stack-source.js';
+import { type StackSource, templateBody, templateHash } from './stack-source.js';
 import { conditionOf } from './stack-state.js';
 import { renderTemplateDiff } from './template-diff.js';
 import { ensureToolkit } from './toolkit.js';

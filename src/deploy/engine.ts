@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import type { AwsClients } from '../aws/clients.js';
 import { UserError } from '../errors.js';
+import { TEMPLATE_BODY_LIMIT } from '../stack-contract.js';
 import { confirmOrRefuse, type Interaction } from '../ui/interaction.js';
 import { publishAssets, uploadTemplate } from './assets.js';
 import {
@@ -20,7 +21,7 @@ import { callerIdentity } from './identity.js';
 import { differences } from './no-op.js';
 import { type ApprovalLevel, approveSecurity, reviewSecurity } from './security-review.js';
 import { failureError, type OperationContext, prepareStack, startAndFollow } from './stack-operation.js';
-import { type StackSource, TEMPLATE_BODY_LIMIT, templateBody, templateHash } from './stack-source.js';
+import { type StackSource, templateBody, templateHash } from './stack-source.js';
 import {
   accountOfStack,
   conditionOf,

@@ -53,9 +53,6 @@ export function stackSourceFromSynth(result: SynthResultLike): StackSource {
   };
 }
 
-/** CloudFormation's limit for an inline TemplateBody; larger templates go by TemplateURL. */
-export const TEMPLATE_BODY_LIMIT = 51_200;
-
 export function templateBody(source: StackSource): string {
   return JSON.stringify(source.template);
 }

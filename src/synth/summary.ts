@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { TEMPLATE_BODY_LIMIT } from '../stack-contract.js';
 import type { SynthMessage, SynthResult } from './index.js';
-
-/** CloudFormation accepts a template body up to this size; larger ones must be passed by S3 URL. */
-export const INLINE_TEMPLATE_LIMIT = 51_200;
 
 export interface AssetSummary {
   id: string;
@@ -58,7 +56,7 @@ export function summarize(result: SynthResult): SynthSummary {
     templateFile: templatePath,
     // What deploy sends as TemplateBody (compact JSON), not the indented file: that is what the limit applies to.
     templateBytes: Buffer.byteLength(JSON.stringify(stack.template)),
-    inlineTemplateLimit: INLINE_TEMPLATE_LIMIT,
+    inlineTemplateLimit: TEMPLATE_BODY_LIMIT,
     terminationProtection: stack.terminationProtection ?? false,
     tags: stack.tags,
     resourceCount: Object.values(resourcesByType).reduce((a, b) => a + b, 0),

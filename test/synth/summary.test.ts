@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { Annotations } from 'aws-cdk-lib/core';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
+import { TEMPLATE_BODY_LIMIT } from '../../src/stack-contract.js';
 import { createApp, messagesOf } from '../../src/synth/app.js';
-import { assertNoConstructErrors, INLINE_TEMPLATE_LIMIT, summarize } from '../../src/synth/summary.js';
+import { assertNoConstructErrors, summarize } from '../../src/synth/summary.js';
 import { DEVELOPMENT, RUNTIME_CODE, tempDir } from './synth-fixtures.js';
 
 function synthWith(annotate: (stack: ReturnType<typeof createApp>['stack']) => void) {
@@ -28,7 +29,7 @@ describe('synth summary', () => {
     // As deploy sends it (compact JSON): the size CloudFormation's inline limit applies to, not the indented file.
     expect(summary.templateBytes).toBe(Buffer.byteLength(JSON.stringify(template)));
     expect(summary.templateBytes).toBeLessThan(readFileSync(summary.templateFile).length);
-    expect(summary.inlineTemplateLimit).toBe(INLINE_TEMPLATE_LIMIT);
+    expect(summary.inlineTemplateLimit).toBe(TEMPLATE_BODY_LIMIT);
     expect(summary.assets).toEqual([
       expect.objectContaining({ name: 'Compute/Function/Code', packaging: 'zip', bytes: expect.any(Number) }),
       expect.objectContaining({
