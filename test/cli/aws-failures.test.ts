@@ -124,12 +124,14 @@ const SOME_COMMANDS = COMMANDS.filter(([name]) =>
 );
 
 describe.concurrent('a profile or region that is not one', () => {
+  // Written once, before the runs that read it side by side (rewriting it per run let one read it empty).
+  const config = () => path.join(dir, 'aws-config');
+  beforeAll(() => writeFile(config(), '[profile other]\nregion = eu-west-1\n'));
+
   it.each(SOME_COMMANDS.map((c) => [c.join(' '), c]))(
     '%s --profile nosuch: says the profile does not exist',
     async (_name, args) => {
-      const config = path.join(dir, 'aws-config');
-      await writeFile(config, '[profile other]\nregion = eu-west-1\n');
-      const r = await run([...args, '--profile', 'nosuch'], { AWS_CONFIG_FILE: config });
+      const r = await run([...args, '--profile', 'nosuch'], { AWS_CONFIG_FILE: config() });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(/profile "?nosuch"? (does not exist|is not in)/i);
       expect(r.stderr).toContain('other');
