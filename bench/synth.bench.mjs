@@ -2,7 +2,7 @@
 // paired: each round runs both, alternating, so machine load affects both alike. Prints median wall time and
 // peak memory (largest process RSS, from GNU time), the ratio of the medians and the median of the rounds' own
 // ratios (steadier when the machine's load changes during the run). Target: <= 0.4x the stock CLI.
-// serverless-infra synth keeps aws-cdk-lib's compiled code in the user's cache (src/synth/compile-cache.ts):
+// serverless-infra synth keeps aws-cdk-lib's compiled code in the user's cache (src/compile-cache.ts):
 // the warm-up round fills it, as a user's first synth does; SYNTH_BENCH_COLD=1 measures without it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

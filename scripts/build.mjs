@@ -1,9 +1,12 @@
 // The package build: TypeScript -> dist/, the Lambda runtime bundle (esbuild, once here and never at
-// synth time), oclif bundled into dist/oclif.js and its plugins against it, then oclif.manifest.json so that
+// synth time), oclif bundled into dist/oclif.cjs and its plugins against it, then oclif.manifest.json so that
 // --help never loads a command module.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import * as lexer from 'es-module-lexer';
 import { build } from 'esbuild';
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
@@ -27,25 +30,58 @@ await build({
   logLevel: 'warning',
 });
 
-// oclif, bundled over tsc's dist/oclif.js (src/oclif.ts): ESM, so that importing it needs no CommonJS export
-// scan, and with a `require` for the few modules oclif loads on demand and that stay outside (typescript, only
-// to read a tsconfig in development).
+// oclif, bundled (src/oclif.ts with @oclif/core and its dependencies) into dist/oclif.cjs: CommonJS, because
+// Node.js 20 can reuse V8's compiled code only for a script (src/compile-cache.ts), and compiling the bundle
+// was a third of `--help`'s time over bare Node. typescript stays outside: oclif loads it on demand, only to read
+// a tsconfig in development.
 await build({
   entryPoints: ['src/oclif.ts'],
-  outfile: 'dist/oclif.js',
+  outfile: 'dist/oclif.cjs',
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: ['typescript'],
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'eof', // the bundled packages' license notices
-  banner: {
-    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  },
+  banner: { js: 'const __dynamicImport = require("./dynamic-import.cjs");' },
   logLevel: 'warning',
 });
+// V8's cached code for a script has no dynamic import() on Node.js 20 (with cachedData, vm.Script drops its
+// importModuleDynamically: "A dynamic import callback was not specified"). So the bundle's import() calls (oclif
+// loading the commands, hooks and help class) become calls of a function of a small module Node compiles itself.
+writeFileSync('dist/dynamic-import.cjs', 'module.exports = (specifier) => import(specifier);\n');
+await lexer.init;
+const bundled = readFileSync('dist/oclif.cjs', 'utf8');
+if (bundled.split('__dynamicImport').length !== 2)
+  throw new Error('dist/oclif.cjs: __dynamicImport is taken');
+let rewritten = '';
+let from = 0;
+for (const { d, ss } of lexer.parse(bundled)[0]) {
+  if (d < 0) throw new Error(`dist/oclif.cjs: an import declaration or import.meta at ${ss}, not CommonJS`);
+  rewritten += `${bundled.slice(from, ss)}__dynamicImport`; // `import(x)` -> `__dynamicImport(x)`
+  from = d;
+}
+rewritten += bundled.slice(from);
+writeFileSync('dist/oclif.cjs', rewritten);
+
+// dist/oclif.js, which bin/run.js, the commands and oclif's plugins import, replaces tsc's compile of
+// src/oclif.ts: it loads the bundle through the code cache and re-exports what src/oclif.ts exports.
+const exported = Object.keys(createRequire(import.meta.url)('../dist/oclif.cjs')).sort();
+writeFileSync(
+  'dist/oclif.js',
+  `// Written by scripts/build.mjs: src/oclif.ts, bundled with oclif into oclif.cjs, loaded with its code cache.
+import { fileURLToPath } from 'node:url';
+import { requireWithCodeCache } from './compile-cache.js';
+
+const oclif = requireWithCodeCache(
+  fileURLToPath(new URL('./oclif.cjs', import.meta.url)),
+  '${createHash('sha1').update(rewritten).digest('hex')}',
+);
+export const { ${exported.join(', ')} } = oclif;
+`,
+);
 rmSync('dist/oclif.js.map'); // tsc's, of the file just replaced
 
 // oclif's own plugins (`help`, "did you mean" for an unknown command, shell completion), bundled where oclif looks
@@ -84,7 +120,13 @@ for (const [outfile, entry] of Object.entries(pluginBundles)) {
 
 // The oclif tool's own "update available" notice would only be noise in every install.
 process.env.OCLIF_SKIP_NEW_VERSION_CHECK = 'true';
-run(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest']);
+// The first run of a new bundle writes its code cache (src/compile-cache.ts), with the functions that run compiled:
+// made `--help`'s, not the manifest's.
+execFileSync(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest'], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' },
+});
+execFileSync(process.execPath, ['bin/run.js', '--help'], { stdio: 'ignore' });
 
 /** An esbuild plugin: `@oclif/core`, and src/oclif.ts compiled, stay imports of dist/oclif.js, relative to `outfile`. */
 function importOclifFromItsBundle(outfile) {

@@ -29,7 +29,7 @@ export interface SynthResult {
 
 export async function synthesize(env: ResolvedEnvironment, options: SynthOptions = {}): Promise<SynthResult> {
   // Before app.js loads aws-cdk-lib: most of a synth's start is compiling it (docs/synth.md, Performance).
-  const { enableCompileCache } = await import('./compile-cache.js');
+  const { enableCompileCache } = await import('../compile-cache.js');
   const cache = enableCompileCache();
   const { synthesizeStack } = await import('./app.js');
   const result = await synthesizeStack(env, options);

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+// biome-ignore lint/style/noRestrictedImports: oclif's own Help, to compare the CLI's with.
+import { Config, Help } from '@oclif/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CliHelp } from '../../src/oclif.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 
 // The built binary without a terminal: oclif's help command and its "did you mean" (plugin-help and
@@ -80,5 +83,28 @@ describe('an unknown command, without a terminal', () => {
     expect(result.code).toBe(127);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('Did you mean synth?');
+  });
+});
+
+describe('the help texts', () => {
+  it('are what oclif’s own Help prints, for the root and every command (EJS only for texts with a tag)', async () => {
+    const config = await Config.load(ROOT);
+    const print = async (Base: typeof Help, argv: string[]): Promise<string> => {
+      const lines: string[] = [];
+      const Capturing = class extends Base {
+        protected override log(...args: string[]): void {
+          lines.push(args.join(' '));
+        }
+      };
+      await new Capturing(config, config.pjson.oclif.helpOptions).showHelp(argv);
+      return lines.join('\n');
+    };
+    const ids = [[], ...config.commands.map((c) => [c.id])];
+    expect(ids.length).toBeGreaterThan(10);
+    for (const argv of ids) {
+      const ours = await print(CliHelp, argv);
+      expect(ours, argv.join(' ')).toBe(await print(Help, argv));
+      expect(ours).not.toContain('<%');
+    }
   });
 });

@@ -60,6 +60,11 @@ export const RULES: Rule[] = [
     why: 'the contract names things both sides use: it depends on nothing',
   },
   {
+    from: 'compile-cache.ts',
+    forbid: ['*'],
+    why: 'it loads before oclif, at every start: Node.js built-ins only',
+  },
+  {
     from: 'ui',
     forbid: ['deploy', 'release', 'environment', 'synth', 'config', 'aws', ...CLI_EDGE],
     typesAllowed: true,

@@ -1,4 +1,4 @@
-// The compile cache for aws-cdk-lib (src/synth/compile-cache.ts) changes how fast a synth starts, never what it
+// The compile cache for aws-cdk-lib (src/compile-cache.ts) changes how fast a synth starts, never what it
 // writes: cold, warm, damaged, unwritable or off, the template is the same, and a damaged file is replaced.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

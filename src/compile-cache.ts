@@ -1,21 +1,27 @@
 /**
- * A code cache for aws-cdk-lib, so that a synth does not compile and resolve ~400 CommonJS files (~6 MB, among
- * them region-info's 1.3 MB fact table) from scratch on every run: most of a synth's own time.
+ * Caches V8's compiled code between runs, for the two loads that dominate the CLI's start-up time:
  *
- * Node >= 22.1 has this built in (`module.enableCompileCache()`). On older Node the cache hooks
+ * - aws-cdk-lib (`enableCompileCache`), so that a synth does not compile and resolve ~400 CommonJS files
+ *   (~6 MB, among them region-info's 1.3 MB fact table) from scratch on every run: most of a synth's own time.
+ * - the CLI's oclif bundle (`requireWithCodeCache`, dist/oclif.cjs, 466 KB), which `--help` and every command
+ *   load first: compiling it was a third of `--help`'s time over bare Node.
+ *
+ * Node >= 22.1 has this built in (`module.enableCompileCache()`). On older Node, aws-cdk-lib's cache hooks
  * `Module.prototype._compile` and `Module._resolveFilename` for files under `node_modules/aws-cdk-lib/` (its
  * bundled dependencies included), `node_modules/constructs/` and `node_modules/@aws-cdk/cloud-assembly-schema/`
- * only. None of them uses a dynamic `import()`, which a generic hook such as the `v8-compile-cache` package
- * breaks (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING in oclif); the hook passes Node's default loader anyway.
+ * only, and the bundle is compiled here directly. Neither may call a dynamic `import()` from cached code: on
+ * Node 20, V8's code from a cache drops vm.Script's import callback ("A dynamic import callback was not
+ * specified"; the generic `v8-compile-cache` package breaks oclif so). Those packages have none, and the build
+ * turns the bundle's into calls of a module Node compiles itself (scripts/build.mjs).
  *
- * One cache file per Node.js and aws-cdk-lib version in the user's cache directory, replaced atomically. It
- * holds V8's code for each file, used only for the exact source it was made from (length and SHA-1; V8 itself
- * refuses code from another V8 version or flag set) and only when intact (checksum: V8 does not check, and
- * damaged code would crash the process); and where each `require` in these files led, used only while the
- * packages' package.json files are unchanged and the file found still exists.
- * Any error means a normal compile: the cache can make a synth faster, never break it.
+ * One cache file per Node.js version and aws-cdk-lib version (or bundle) in the user's cache directory, replaced
+ * atomically. It holds V8's code for each file, used only for the exact source it was made from (length and
+ * SHA-1, the bundle's taken by the build; V8 itself refuses code from another V8 version or flag set) and only
+ * when intact (checksum: V8 does not check, and damaged code would crash the process); and where each `require`
+ * in these files led, used only while the packages' package.json files are unchanged and the file found still
+ * exists.
+ * Any error means a normal compile: the cache can make a start faster, never break it.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import os from 'node:os';
@@ -72,6 +78,13 @@ const loader = Module as unknown as {
   prototype: { _compile(this: Module, content: string, filename: string, ...rest: unknown[]): unknown };
 };
 
+// node:crypto is loaded on first use: loading it (~6 ms) would cost `--help` most of what the bundle's cache saves.
+const sha1Digest = (data: string | Buffer): Buffer =>
+  (Module.createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto'))
+    .createHash('sha1')
+    .update(data)
+    .digest();
+
 const FILE_FORMAT = 2;
 const PACKAGES = ['aws-cdk-lib', 'constructs', '@aws-cdk/cloud-assembly-schema'];
 const IN_SCOPE = /[\\/]node_modules[\\/](?:aws-cdk-lib|constructs|@aws-cdk[\\/]cloud-assembly-schema)[\\/]/;
@@ -102,6 +115,82 @@ export function enableCompileCache(directory = defaultCacheDirectory()): Compile
 function usesPolicy(): boolean {
   const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
   return options.some((o) => o.startsWith('--experimental-policy') || o.startsWith('--policy-integrity'));
+}
+
+/**
+ * `require(filename)` of one CommonJS file, with its compiled code from the cache in `directory` (the same
+ * default, and off in the same cases, as `enableCompileCache`). `sha1` is the file's, taken by the build that
+ * wrote it (hashing 466 KB at every start would cost as much as node:crypto's loading): the cache file is named
+ * by it, and the code is used only for a file of that length. Without a usable entry the file is compiled from
+ * source, and V8's code for it is written when the process exits: after the run, so that it holds the functions
+ * the run called, not only the top level. The file must not call import() (see the top of this file).
+ */
+export function requireWithCodeCache(
+  filename: string,
+  sha1: string,
+  directory = defaultCacheDirectory(),
+): unknown {
+  const require = Module.createRequire(filename);
+  if (process.env.NODE_DISABLE_COMPILE_CACHE || !directory || usesPolicy() || nodeCompileCache(directory)) {
+    return require(filename);
+  }
+
+  let script: vm.Script;
+  let fingerprint: Fingerprint;
+  let location: string;
+  let hit: boolean;
+  try {
+    const bytes = readFileSync(filename);
+    fingerprint = { length: bytes.length, sha1 };
+    const name = path.basename(filename);
+    location = path.join(directory, `v8-${process.version}-${process.arch}`, `${name}-${sha1}.bin`);
+    const stored = readCacheFile(location);
+    const entry = stored.entries.get(name);
+    const data = entry && sameFingerprint(entry, fingerprint) ? codeOf(stored, entry) : undefined;
+    const cachedData = data && checksum(data) === entry?.checksum ? data : undefined;
+    // No importModuleDynamically: Node 20 drops it from cached code (see the top of this file).
+    script = new vm.Script(WRAPPER_HEAD + bytes.toString('utf8') + WRAPPER_TAIL, {
+      filename,
+      lineOffset: -1,
+      ...(cachedData ? { cachedData } : {}),
+    });
+    hit = cachedData !== undefined && !script.cachedDataRejected;
+  } catch {
+    return require(filename); // unreadable, or not a script: Node loads it and reports as usual
+  }
+
+  // What Node's loader does for a CommonJS module: cached before it runs, removed again if it throws.
+  const module = new Module(filename);
+  module.filename = filename;
+  require.cache[filename] = module;
+  try {
+    (script.runInThisContext() as AnyFunction).call(
+      module.exports,
+      module.exports,
+      require,
+      module,
+      filename,
+      path.dirname(filename),
+    );
+  } catch (error) {
+    delete require.cache[filename];
+    throw error;
+  }
+  module.loaded = true;
+
+  if (!hit) {
+    process.once('exit', () => {
+      try {
+        const code = new Map([
+          [path.basename(filename), { ...fingerprint, data: script.createCachedData() }],
+        ]);
+        writeCacheFile(location, '', code, new Map());
+      } catch {
+        // an unwritable cache directory: the next run compiles from source again
+      }
+    });
+  }
+  return module.exports;
 }
 
 function defaultCacheDirectory(): string | undefined {
@@ -164,7 +253,7 @@ function installHooks(directory: string): CompileCache {
 
   function compileCached(content: string, filename: string): AnyFunction | undefined {
     try {
-      const fingerprint = { length: content.length, sha1: createHash('sha1').update(content).digest('hex') };
+      const fingerprint = { length: content.length, sha1: sha1Digest(content).toString('hex') };
       const entry = stored.entries.get(filename);
       const data = entry && sameFingerprint(entry, fingerprint) ? codeOf(stored, entry) : undefined;
       const cachedData = data && checksum(data) === entry?.checksum ? data : undefined;
@@ -236,7 +325,7 @@ function codeOf(file: CacheFile, entry: Entry): Buffer {
 /** CRC-32 (zlib.crc32, Node >= 20.15), else the first 32 bits of a SHA-1. */
 function checksum(data: Buffer): number {
   const { crc32 } = zlib as { crc32?: (data: Buffer) => number };
-  return crc32 ? crc32(data) : createHash('sha1').update(data).digest().readUInt32LE(0);
+  return crc32 ? crc32(data) : sha1Digest(data).readUInt32LE(0);
 }
 
 function isFile(filename: string): boolean {
