@@ -120,8 +120,8 @@ function usesPolicy(): boolean {
 /**
  * `require(filename)` of one CommonJS file, with its compiled code from the cache in `directory` (the same
  * default, and off in the same cases, as `enableCompileCache`). `sha1` is the file's, taken by the build that
- * wrote it (hashing 466 KB at every start would cost as much as node:crypto's loading): the cache file is named
- * by it, and the code is used only for a file of that length. Without a usable entry the file is compiled from
+ * wrote it (hashing 466 KB at every start would cost as much as node:crypto's loading): the code is used only
+ * for a file of that length and SHA-1, at that path. Without a usable entry the file is compiled from
  * source, and V8's code for it is written when the process exits: after the run, so that it holds the functions
  * the run called, not only the top level. The file must not call import() (see the top of this file).
  */
@@ -142,10 +142,16 @@ export function requireWithCodeCache(
   try {
     const bytes = readFileSync(filename);
     fingerprint = { length: bytes.length, sha1 };
-    const name = path.basename(filename);
-    location = path.join(directory, `v8-${process.version}-${process.arch}`, `${name}-${sha1}.bin`);
+    // One file per installed copy: V8's code names the file it was compiled from in stack traces, so two
+    // copies of the same bundle (two checkouts, a global install) cannot share it.
+    const copy = checksum(Buffer.from(filename)).toString(16).padStart(8, '0');
+    location = path.join(
+      directory,
+      `v8-${process.version}-${process.arch}`,
+      `${path.basename(filename)}-${copy}.bin`,
+    );
     const stored = readCacheFile(location);
-    const entry = stored.entries.get(name);
+    const entry = stored.entries.get(filename);
     const data = entry && sameFingerprint(entry, fingerprint) ? codeOf(stored, entry) : undefined;
     const cachedData = data && checksum(data) === entry?.checksum ? data : undefined;
     // No importModuleDynamically: Node 20 drops it from cached code (see the top of this file).
@@ -181,9 +187,7 @@ export function requireWithCodeCache(
   if (!hit) {
     process.once('exit', () => {
       try {
-        const code = new Map([
-          [path.basename(filename), { ...fingerprint, data: script.createCachedData() }],
-        ]);
+        const code = new Map([[filename, { ...fingerprint, data: script.createCachedData() }]]);
         writeCacheFile(location, '', code, new Map());
       } catch {
         // an unwritable cache directory: the next run compiles from source again

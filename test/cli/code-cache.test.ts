@@ -32,7 +32,7 @@ function cacheFiles(cacheHome: string): string[] {
   const versions = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory());
   return versions.flatMap((d) =>
     readdirSync(path.join(root, d.name))
-      .filter((f) => /^oclif\.cjs-[0-9a-f]{40}\.bin$/.test(f))
+      .filter((f) => /^oclif\.cjs-[0-9a-f]{8}\.bin$/.test(f))
       .map((f) => path.join(root, d.name, f)),
   );
 }
