@@ -65,6 +65,11 @@ export function logsBucketName(resourceId: string): string {
  */
 export const TEMPLATE_BODY_LIMIT = 51_200;
 
+/** Whether a template body may go inline: its UTF-8 bytes, not its characters (a tag in 界 is 3 bytes a letter). */
+export function fitsInline(body: string): boolean {
+  return Buffer.byteLength(body, 'utf8') <= TEMPLATE_BODY_LIMIT;
+}
+
 /** The toolkit stack: one per account and region, holding the staging bucket (no `cdk bootstrap`). */
 export const TOOLKIT_STACK_NAME = 'ServerlessInfraToolkit';
 

@@ -1,5 +1,5 @@
 import type { AwsClients } from '../aws/clients.js';
-import { TEMPLATE_BODY_LIMIT } from '../stack-contract.js';
+import { fitsInline } from '../stack-contract.js';
 import type { Interaction } from '../ui/interaction.js';
 import { uploadTemplate } from './assets.js';
 import { type ChangeRow, createChangeSet, deleteChangeSet, formatChangeRows } from './change-set.js';
@@ -73,7 +73,7 @@ export async function diffStack(
   ui.result(await renderTemplateDiff(plan.deployedTemplate, source.template));
   const body = templateBody(source);
   let templateUrl: string | undefined;
-  if (body.length > TEMPLATE_BODY_LIMIT) {
+  if (!fitsInline(body)) {
     // CloudFormation reads a large template from S3 only: the same staging bucket as deploy.
     const { account } = await callerIdentity(clients);
     await ensureToolkit({ cfn, ui }, clients, account, {});

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import type { AwsClients } from '../aws/clients.js';
 import { UserError } from '../errors.js';
-import { TEMPLATE_BODY_LIMIT } from '../stack-contract.js';
+import { fitsInline } from '../stack-contract.js';
 import { confirmOrRefuse, type Interaction } from '../ui/interaction.js';
 import { publishAssets, uploadTemplate } from './assets.js';
 import {
@@ -293,7 +293,7 @@ async function publish(
   options: DeployOptions,
 ): Promise<string | undefined> {
   const body = templateBody(source);
-  const large = body.length > TEMPLATE_BODY_LIMIT;
+  const large = !fitsInline(body);
   if (source.assetManifests.length === 0 && !large) return undefined;
   await ensureToolkit(ctx, clients, account, options);
   if (source.assetManifests.length > 0) {

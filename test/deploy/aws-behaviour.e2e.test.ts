@@ -214,12 +214,19 @@ describe('the toolkit stack in this account and region', () => {
 });
 
 describe('a template over the 51,200-byte inline limit', () => {
-  it('is uploaded to the staging bucket and deployed by TemplateURL', async () => {
+  it.each([
     // A company's tagging policy: ten long tags, on every taggable resource of the stack.
-    const tags = Object.fromEntries(
-      Array.from({ length: 10 }, (_, i) => [`policy:tag-${i}`, `${'x'.repeat(180)}-${i}`]),
-    );
-    const dir = await project('Production', 'Big-Production', { tags });
+    [
+      'ten long tags',
+      'Big-Production',
+      Object.fromEntries(
+        Array.from({ length: 10 }, (_, i) => [`policy:tag-${i}`, `${'x'.repeat(180)}-${i}`]),
+      ),
+    ],
+    // Fewer than 51,200 characters, more than 51,200 bytes: a tag in 界 is three bytes a letter.
+    ['one tag in CJK letters', 'Wide-Production', { 'policy:owner': '界'.repeat(200) }],
+  ])('%s: uploaded to the staging bucket and deployed by TemplateURL', async (_, stackName, tags) => {
+    const dir = await project('Production', stackName, { tags });
     const synth = await cli(dir, 'synth', '--json');
     expect(synth.code, synth.stderr).toBe(0);
     expect(JSON.parse(synth.stdout).templateBytes).toBeGreaterThan(51_200);
@@ -227,7 +234,10 @@ describe('a template over the 51,200-byte inline limit', () => {
     const r = await cli(dir, 'deploy', '--yes', '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'deployed', stackStatus: 'CREATE_COMPLETE' });
-    const { TemplateBody } = await cfn.send(new GetTemplateCommand({ StackName: 'Big-Production' }));
+    const { TemplateBody } = await cfn.send(new GetTemplateCommand({ StackName: stackName }));
     expect(Buffer.byteLength(TemplateBody as string)).toBeGreaterThan(51_200);
+    if (stackName === 'Wide-Production') {
+      expect(JSON.stringify(JSON.parse(TemplateBody as string)).length).toBeLessThan(51_200);
+    }
   });
 });

@@ -308,6 +308,19 @@ describe('fake CloudFormation', () => {
         }),
       ),
     ).rejects.toThrow(/Member must have length less than or equal to 51200/);
+    // The limit is in bytes: 20,000 letters of 界 are 60,000 bytes of UTF-8.
+    const wide = { Resources: { T: { Type: 'AWS::SNS::Topic', Metadata: { pad: '界'.repeat(20_000) } } } };
+    expect(JSON.stringify(wide).length).toBeLessThan(51_200);
+    await expect(
+      cfn.send(
+        new CreateChangeSetCommand({
+          StackName: 'e',
+          ChangeSetName: 'a',
+          ChangeSetType: 'CREATE',
+          TemplateBody: JSON.stringify(wide),
+        }),
+      ),
+    ).rejects.toThrow(/Member must have length less than or equal to 51200/);
     const iam = {
       Resources: { R: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } } },
     };

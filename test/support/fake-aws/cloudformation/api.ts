@@ -277,7 +277,8 @@ export class CloudFormationService {
     let body: string;
     if (params.TemplateBody !== undefined) {
       body = String(params.TemplateBody);
-      if (body.length > TEMPLATE_BODY_LIMIT) {
+      // 51,200 bytes (CreateChangeSet API reference: "a maximum length of 51,200 bytes"), not characters.
+      if (Buffer.byteLength(body, 'utf8') > TEMPLATE_BODY_LIMIT) {
         throw validationError(
           `1 validation error detected: Value '${body.slice(0, 40)}...' at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to ${TEMPLATE_BODY_LIMIT}`,
         );
