@@ -142,13 +142,10 @@ export function requireWithCodeCache(
   try {
     const bytes = readFileSync(filename);
     fingerprint = { length: bytes.length, sha1 };
-    // One file per installed copy: V8's code names the file it was compiled from in stack traces, so two
-    // copies of the same bundle (two checkouts, a global install) cannot share it.
-    const copy = checksum(Buffer.from(filename)).toString(16).padStart(8, '0');
     location = path.join(
       directory,
       `v8-${process.version}-${process.arch}`,
-      `${path.basename(filename)}-${copy}.bin`,
+      `${path.basename(filename)}-${copyOf(filename)}.bin`,
     );
     const stored = readCacheFile(location);
     const entry = stored.entries.get(filename);
@@ -216,7 +213,7 @@ function installHooks(directory: string): CompileCache {
   const { version } = JSON.parse(readFileSync(cdkPackageJson, 'utf8')) as { version: string };
   const location = path.join(
     directory,
-    `v8-${process.version}-${process.arch}-aws-cdk-lib-${version}`,
+    `v8-${process.version}-${process.arch}-aws-cdk-lib-${version}-${copyOf(cdkPackageJson)}`,
     'modules.bin',
   );
   const packages = packagesFingerprint(cdkPackageJson);
@@ -330,6 +327,15 @@ function codeOf(file: CacheFile, entry: Entry): Buffer {
 function checksum(data: Buffer): number {
   const { crc32 } = zlib as { crc32?: (data: Buffer) => number };
   return crc32 ? crc32(data) : sha1Digest(data).readUInt32LE(0);
+}
+
+/**
+ * Which installed copy a file is (CRC-32 of its path): each copy has cache files of its own. V8's code names the
+ * file it was compiled from in stack traces, so copies cannot share code; and one file for every copy would only
+ * grow (each checkout, each `npx` version adds ~7 MB of aws-cdk-lib, all read by every synth).
+ */
+function copyOf(filename: string): string {
+  return checksum(Buffer.from(filename)).toString(16).padStart(8, '0');
 }
 
 function isFile(filename: string): boolean {

@@ -27,10 +27,11 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs the installed binary in the project directory. */
+/** Runs the installed binary in the project directory, with a cache directory of its own (as a new user's). */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(installed, args, { cwd: project, env: userEnv() });
+    const env = userEnv({ XDG_CACHE_HOME: path.join(work, 'cache') });
+    const { stdout, stderr } = await run(installed, args, { cwd: project, env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
