@@ -2,7 +2,7 @@
 // Development entry: oclif's development mode, which finds the commands by scanning dist/commands instead of
 // reading oclif.manifest.json (a new command works before the manifest is regenerated). Run `npm run build`
 // first. oclif cannot register tsx for this ESM project, so it runs the built commands, and this entry uses the
-// same bundled oclif as they do (dist/oclif.js): one copy of oclif per process.
+// same bundled oclif as they do (dist/oclif.js, loading dist/oclif.cjs): one copy of oclif per process.
 import { execute, settings } from '../dist/oclif.js';
 
 // See bin/run.js: the lockfile pins SDK versions that support Node.js 20.

@@ -1,8 +1,9 @@
 /**
  * The CLI's one door to oclif. The package build bundles this module, with @oclif/core and its dependencies,
- * into dist/oclif.js (scripts/build.mjs): one file to load instead of ~160 CommonJS modules, which is most of
- * the start-up time of `--help` and of every command. bin/run.js, every command, and oclif's own plugins
- * (help, not-found, autocomplete: the build bundles them against this same copy) use it.
+ * into dist/oclif.cjs, which dist/oclif.js loads with its code cache (scripts/build.mjs): one file to load
+ * instead of ~160 CommonJS modules, which is most of the start-up time of `--help` and of every command.
+ * bin/run.js, every command, and oclif's own plugins (help, not-found, autocomplete: the build bundles them
+ * against this same copy) use it.
  */
 import { CommandHelp, Help, type Interfaces } from '@oclif/core';
 

@@ -28,7 +28,8 @@ describe('start-up', () => {
     },
   );
 
-  // oclif's own plugins too (help, not-found, autocomplete): scripts/build.mjs bundles them against dist/oclif.js.
+  // oclif's own plugins too (help, not-found, autocomplete): scripts/build.mjs bundles them against dist/oclif.js,
+  // which loads the bundle, dist/oclif.cjs.
   it.each([
     [0, '--help'],
     [0, 'init', '--email', 'ops@example.com', '--region', 'eu-west-1', '--environment', 'Staging'],
@@ -40,6 +41,7 @@ describe('start-up', () => {
     async (status, ...args) => {
       const { modules } = await modulesLoadedBy(args as string[], status as number);
       expect(modules.filter((m) => m.endsWith('/dist/oclif.js'))).not.toEqual([]);
+      expect(modules.filter((m) => m.endsWith('/dist/oclif.cjs'))).toHaveLength(1);
       expect(modules.filter((m) => m.includes('/node_modules/@oclif/'))).toEqual([]);
     },
   );
