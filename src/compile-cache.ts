@@ -14,8 +14,8 @@
  * specified"; the generic `v8-compile-cache` package breaks oclif so). Those packages have none, and the build
  * turns the bundle's into calls of a module Node compiles itself (scripts/build.mjs).
  *
- * One cache file per Node.js version and aws-cdk-lib version (or bundle) in the user's cache directory, replaced
- * atomically. It holds V8's code for each file, used only for the exact source it was made from (length and
+ * One cache file per Node.js version, aws-cdk-lib version (or bundle) and installed copy (`copyOf`) in the
+ * user's cache directory, replaced atomically. It holds V8's code for each file, used only for the exact source it was made from (length and
  * SHA-1, the bundle's taken by the build; V8 itself refuses code from another V8 version or flag set) and only
  * when intact (checksum: V8 does not check, and damaged code would crash the process); and where each `require`
  * in these files led, used only while the packages' package.json files are unchanged and the file found still
