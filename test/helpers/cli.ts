@@ -29,33 +29,52 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   };
 }
 
-/** Runs the built binary (npm run build first) with no terminal on stdin; killed after `timeoutMs` if given. */
-export function runCli(
+/** A run of the built binary under way: the process, what it printed so far, and its end. */
+export interface StartedCli {
+  child: ChildProcess;
+  output(): { stdout: string; stderr: string };
+  done: Promise<CliResult>;
+}
+
+/**
+ * Starts the built binary (npm run build first) with no terminal on stdin (`input`, then end of file); killed
+ * after `timeoutMs` if given.
+ */
+export function startCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number },
-): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd,
-      env: cleanEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
+): StartedCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: cleanEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
+  const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
-    child.stdin.end(options.input ?? '');
   });
+  child.stdin.end(options.input ?? '');
+  return { child, output: () => ({ stdout, stderr }), done };
+}
+
+/** Runs the built binary to its end (see startCli). */
+export function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number },
+): Promise<CliResult> {
+  return startCli(args, options).done;
 }
 
 /** A running `serverless-infra dev` (the built binary). */

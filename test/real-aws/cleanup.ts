@@ -3,7 +3,7 @@
  * target, destroying whatever a run created, and finding what is left tagged with its run id. No vitest
  * import: the guard process (guard.ts) runs this outside vitest.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { APIGatewayClient, GetAccountCommand, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
@@ -31,7 +31,7 @@ import { DeleteBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { emptyBucket } from '../../src/deploy/bucket-emptying.js';
 import { stagingBucketName, TOOLKIT_STACK_NAME } from '../../src/stack-contract.js';
-import { BIN, type CliResult, cleanEnv } from '../helpers/cli.js';
+import { type CliResult, startCli } from '../helpers/cli.js';
 
 /** The tag every resource of a run carries (init --tag), with the run id as its value. */
 export const RUN_TAG_KEY = 'serverless-infra:test-run';
@@ -92,28 +92,13 @@ export function runCli(
   args: string[],
   options: { onSpawn?: (child: ChildProcess) => void } = {},
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: cleanEnv({ CI: '1', NODE_NO_WARNINGS: '1', ...target.env }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    running.add(child);
-    options.onSpawn?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      running.delete(child);
-      resolve({ code, stdout, stderr });
-    });
+  const { child, done } = startCli(args, {
+    cwd: dir,
+    env: { CI: '1', NODE_NO_WARNINGS: '1', ...target.env },
   });
+  running.add(child);
+  options.onSpawn?.(child);
+  return done.finally(() => running.delete(child));
 }
 
 /** Ctrl-C to every CLI the run started (a deploy detaches, a watch stops watching), and waits for them. */

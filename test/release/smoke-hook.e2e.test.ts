@@ -5,7 +5,6 @@
  * A version that answers GET /items with a 5xx stops the shift before any traffic moves, with the hook's
  * reason; a healthy one goes through both hooks.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,7 @@ import path from 'node:path';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, type CliResult, cleanEnv, initDevelopment, ROOT, runCli } from '../helpers/cli.js';
+import { BIN, type CliResult, initDevelopment, ROOT, runCli, startCli } from '../helpers/cli.js';
 import { pauseAtFirstStep } from '../helpers/fake-time.js';
 import { Terminal } from '../helpers/tmux.js';
 import { type FakeAws, startFakeAws } from '../support/fake-aws/index.js';
@@ -248,28 +247,15 @@ describe('releases that prove themselves', () => {
   }, 60_000);
 
   it('logs --follow: shows a new line as it comes, and exits 0 on Ctrl-C', async () => {
-    const child = spawn(
-      process.execPath,
-      [BIN, 'logs', '--follow', '--since', '1m', '--filter', 'follow-me'],
-      {
-        cwd: dir,
-        env: cleanEnv({ ...fake.env, CI: '1', NODE_NO_WARNINGS: '1' }),
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
+    const { child, output, done } = startCli(['logs', '--follow', '--since', '1m', '--filter', 'follow-me'], {
+      cwd: dir,
+      env: { ...fake.env, CI: '1', NODE_NO_WARNINGS: '1' },
     });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     const waitFor = async (what: () => boolean, label: string) => {
       for (let i = 0; i < 300 && !what(); i++) await new Promise((r) => setTimeout(r, 100));
-      if (!what()) throw new Error(`no ${label}:\n${stdout}\n${stderr}`);
+      if (!what()) throw new Error(`no ${label}:\n${output().stdout}\n${output().stderr}`);
     };
-    await waitFor(() => stderr.includes('Ctrl-C stops'), 'banner');
+    await waitFor(() => output().stderr.includes('Ctrl-C stops'), 'banner');
     const lambda = new LambdaClient(fake.sdkConfig);
     await lambda.send(
       new InvokeCommand({
@@ -278,10 +264,10 @@ describe('releases that prove themselves', () => {
         Payload: new TextEncoder().encode(JSON.stringify({ httpMethod: 'GET', path: '/follow-me' })),
       }),
     );
-    await waitFor(() => stdout.includes('/follow-me'), 'followed line');
-    expect(stdout).toMatch(/\[v4\] INFO {2}[0-9a-f-]{36} handling GET \/follow-me/);
+    await waitFor(() => output().stdout.includes('/follow-me'), 'followed line');
+    expect(output().stdout).toMatch(/\[v4\] INFO {2}[0-9a-f-]{36} handling GET \/follow-me/);
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect((await done).code).toBe(0);
   }, 60_000);
 
   it("shift --watch in a terminal: the smoke steps and each version's requests, errors and latency on screen", async () => {
