@@ -297,33 +297,24 @@ describe('fake CloudFormation', () => {
   });
 
   it('answers with AWS errors: size limit, capabilities, throttling, expired credentials', async () => {
-    // Over 51,200 bytes: 52,000 letters, and 20,000 letters of 界 (60,000 bytes of UTF-8, the limit's unit).
-    for (const pad of ['x'.repeat(52_000), '界'.repeat(20_000)]) {
-      const big = { Resources: { T: { Type: 'AWS::SNS::Topic', Metadata: { pad } } } };
-      await expect(
-        cfn.send(
-          new CreateChangeSetCommand({
-            StackName: 'e',
-            ChangeSetName: 'a',
-            ChangeSetType: 'CREATE',
-            TemplateBody: JSON.stringify(big),
-          }),
-        ),
-      ).rejects.toThrow(/Member must have length less than or equal to 51200/);
-    }
-    const iam = {
-      Resources: { R: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } } },
-    };
-    await expect(
+    const createWith = (template: object) =>
       cfn.send(
         new CreateChangeSetCommand({
           StackName: 'e',
           ChangeSetName: 'a',
           ChangeSetType: 'CREATE',
-          TemplateBody: JSON.stringify(iam),
+          TemplateBody: JSON.stringify(template),
         }),
-      ),
-    ).rejects.toMatchObject({
+      );
+    // Over 51,200 bytes: 52,000 letters, and 20,000 letters of 界 (60,000 bytes of UTF-8, the limit's unit).
+    for (const pad of ['x'.repeat(52_000), '界'.repeat(20_000)]) {
+      const big = { Resources: { T: { Type: 'AWS::SNS::Topic', Metadata: { pad } } } };
+      await expect(createWith(big)).rejects.toThrow(/Member must have length less than or equal to 51200/);
+    }
+    const iam = {
+      Resources: { R: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } } },
+    };
+    await expect(createWith(iam)).rejects.toMatchObject({
       name: 'InsufficientCapabilitiesException',
       message: 'Requires capabilities : [CAPABILITY_IAM]',
     });
