@@ -83,68 +83,76 @@ async function prepareHook(
   smokeTest: string | undefined,
 ): Promise<{ directory: string; dispose(): Promise<void> }> {
   if (!smokeTest) return { directory: built, dispose: async () => {} };
-  if (!existsSync(smokeTest)) {
-    throw new UsageError(
+  return bundleUserModule({
+    entry: smokeTest,
+    missing: [
       `The smoke test ${smokeTest} (\`smokeTest\` in the project file) does not exist.`,
       'Fix the path in serverless-infra.json (relative to that file), or run `serverless-infra init --smoke-test PATH`.',
-    );
-  }
-  const { build } = await import('esbuild');
-  const directory = await mkdtemp(path.join(tmpdir(), 'serverless-infra-smoke-'));
-  const dispose = () => rm(directory, { recursive: true, force: true });
-  try {
-    await copyFile(path.join(built, 'index.mjs'), path.join(directory, 'index.mjs'));
-    const result = await build({
-      entryPoints: [smokeTest],
-      ...LAMBDA_BUNDLE_OPTIONS,
-      outfile: path.join(directory, SMOKE_MODULE_FILE),
-      metafile: true,
-      logLevel: 'silent',
-      absWorkingDir: path.dirname(smokeTest),
-    });
-    const exports = Object.values(result.metafile.outputs)[0]?.exports ?? [];
-    if (!exports.includes('smoke') && !exports.includes('default')) {
-      throw new UsageError(
-        `The smoke test ${smokeTest} exports no \`smoke\` function (it exports: ${exports.join(', ') || 'nothing'}).`,
-        'Export it as `export async function smoke({ invoke }) { ... }` (docs/release.md).',
-      );
-    }
-    return { directory, dispose };
-  } catch (error) {
-    await dispose();
-    if (error instanceof UserError) throw error;
-    throw bundlingError(smokeTest, error);
-  }
+    ],
+    prefix: 'serverless-infra-smoke-',
+    outfile: SMOKE_MODULE_FILE,
+    prepare: (directory) => copyFile(path.join(built, 'index.mjs'), path.join(directory, 'index.mjs')),
+    check: (exports) =>
+      exports.includes('smoke') || exports.includes('default')
+        ? undefined
+        : new UsageError(
+            `The smoke test ${smokeTest} exports no \`smoke\` function (it exports: ${exports.join(', ') || 'nothing'}).`,
+            'Export it as `export async function smoke({ invoke }) { ... }` (docs/release.md).',
+          ),
+  });
 }
 
 async function bundleUserHandler(entry: string): Promise<Omit<PreparedCode, 'hook'>> {
-  if (!existsSync(entry)) {
-    throw new UsageError(
+  const bundle = await bundleUserModule({
+    entry,
+    missing: [
       `The handler file ${entry} (\`handler\` in the project file) does not exist.`,
       'Fix the path in serverless-infra.json (relative to that file), or run `serverless-infra init --handler PATH`.',
-    );
-  }
+    ],
+    prefix: 'serverless-infra-handler-',
+    outfile: 'index.mjs',
+    check: (exports) =>
+      exports.includes('handler')
+        ? undefined
+        : new UsageError(
+            `The handler file ${entry} does not export \`handler\` (it exports: ${exports.join(', ') || 'nothing'}).`,
+            'Export the Lambda entry point as `export const handler = async (event) => { ... }`.',
+          ),
+  });
+  return { ...bundle, handler: BUILT_IN_HANDLER };
+}
+
+/**
+ * A module of the user's (a handler, a smoke test) bundled with esbuild into `outfile` of a new temporary
+ * directory, after `prepare` put what goes beside it there. Refused with `missing` when the file is not there,
+ * or with what `check` says of its exports; the directory is removed on any failure.
+ */
+async function bundleUserModule(options: {
+  entry: string;
+  missing: [message: string, suggestion: string];
+  prefix: string;
+  outfile: string;
+  prepare?: (directory: string) => Promise<void>;
+  check: (exports: string[]) => UserError | undefined;
+}): Promise<{ directory: string; dispose(): Promise<void> }> {
+  const { entry } = options;
+  if (!existsSync(entry)) throw new UsageError(...options.missing);
   const { build } = await import('esbuild');
-  const directory = await mkdtemp(path.join(tmpdir(), 'serverless-infra-handler-'));
+  const directory = await mkdtemp(path.join(tmpdir(), options.prefix));
   const dispose = () => rm(directory, { recursive: true, force: true });
-  const outfile = path.join(directory, 'index.mjs');
   try {
+    await options.prepare?.(directory);
     const result = await build({
       entryPoints: [entry],
       ...LAMBDA_BUNDLE_OPTIONS,
-      outfile,
+      outfile: path.join(directory, options.outfile),
       metafile: true,
       logLevel: 'silent',
       absWorkingDir: path.dirname(entry),
     });
-    const exports = Object.values(result.metafile.outputs)[0]?.exports ?? [];
-    if (!exports.includes('handler')) {
-      throw new UsageError(
-        `The handler file ${entry} does not export \`handler\` (it exports: ${exports.join(', ') || 'nothing'}).`,
-        'Export the Lambda entry point as `export const handler = async (event) => { ... }`.',
-      );
-    }
-    return { directory, handler: BUILT_IN_HANDLER, dispose };
+    const refusal = options.check(Object.values(result.metafile.outputs)[0]?.exports ?? []);
+    if (refusal) throw refusal;
+    return { directory, dispose };
   } catch (error) {
     await dispose();
     if (error instanceof UserError) throw error;
